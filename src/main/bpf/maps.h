@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Maps shared by the programs of tlsscope.bpf.c, and the counter helper. */
+#ifndef TLSSCOPE_MAPS_H
+#define TLSSCOPE_MAPS_H
+
+#include "tlsscope.h"
+
+/* State saved at entry of an SSL call, read at its return. Kernel-internal. */
+struct ssl_call {
+	__u64 ssl;
+	__u64 buffer;
+	__u64 length_out; /* size_t* out-parameter of SSL_read_ex/SSL_write_ex; 0 for the plain forms */
+	__u64 start_ns;
+	__s32 nested_fd;  /* first fd of a read/write syscall made during the call; -1 none */
+	__u32 function;   /* enum tlsscope_function */
+};
+
+/* Key of the SSL* -> fd cache. */
+struct ssl_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 ssl;
+};
+
+/* Size can be changed by user space before load (ring buffer bytes, a power of two). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 * 1024 * 1024);
+} events SEC(".maps");
+
+/* OpenSSL entry state, keyed by pid_tgid (a thread is inside at most one SSL call). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct ssl_call);
+} ssl_calls SEC(".maps");
+
+/*
+ * TCP sockets by (tgid, fd): filled by connect/accept tracepoints, by fd-table lookups and by user
+ * space seeding from /proc. LRU because processes exit without close(): stale entries age out,
+ * while lookups keep live connections recent.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct tlsscope_conn_key);
+	__type(value, struct tlsscope_conn);
+} conns SEC(".maps");
+
+/* connect() in flight: pid_tgid -> fd, so the exit tracepoint knows the fd. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __s32);
+} connect_fds SEC(".maps");
+
+/* The fd an SSL* resolved to last time: the fallback when a call does no syscall (buffered). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ssl_key);
+	__type(value, __s32);
+} ssl_fds SEC(".maps");
+
+/* Struct layout per library id (the attach cookie), written by user space at attach time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct tlsscope_layout);
+} layouts SEC(".maps");
+
+/* One record's worth of scratch per CPU: the verifier-friendly way to emit variable-size data. */
+struct chunk_scratch {
+	__u8 bytes[sizeof(struct tlsscope_tls_data_event) + TLSSCOPE_CHUNK_DATA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct chunk_scratch);
+} scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TLSSCOPE_CTR_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(enum tlsscope_counter counter, __u64 amount)
+{
+	__u32 key = counter;
+	__u64 *value = bpf_map_lookup_elem(&counters, &key);
+
+	if (value)
+		*value += amount; /* per-CPU slot: no other writer */
+}
+
+#endif /* TLSSCOPE_MAPS_H */

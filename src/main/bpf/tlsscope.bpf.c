@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tlsscope kernel side: OpenSSL SSL_read/SSL_write(_ex) uprobes that capture plaintext at return,
+ * syscall tracepoints that find the socket behind each call, and exec/exit tracepoints that drive
+ * library discovery in user space. Records go to one ring buffer; losses go to counters.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "tlsscope.h"
+#include "maps.h"
+#include "conn.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define EINPROGRESS 115
+
+/* Set by user space before load; see struct tlsscope_config. */
+const volatile struct tlsscope_config tlsscope_config = {
+	.self_tgid = 0,
+	.max_bytes_per_call = 256 * 1024,
+};
+
+static __always_inline bool is_self(__u64 pid_tgid)
+{
+	return (__u32)(pid_tgid >> 32) == tlsscope_config.self_tgid;
+}
+
+/* ---- SSL call entry: save the arguments, read nothing yet ---- */
+
+static __always_inline int enter_ssl_call(__u64 ssl, __u64 buffer, __u64 length_out, __u32 function)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_call call = {
+		.ssl = ssl,
+		.buffer = buffer,
+		.length_out = length_out,
+		.start_ns = bpf_ktime_get_ns(),
+		.nested_fd = -1,
+		.function = function,
+	};
+
+	if (is_self(pid_tgid))
+		return 0;
+	if (bpf_map_update_elem(&ssl_calls, &pid_tgid, &call, BPF_ANY))
+		count(TLSSCOPE_CTR_ENTRY_MAP_FULL, 1);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_write_entry, void *ssl, const void *buffer, int length)
+{
+	return enter_ssl_call((__u64)ssl, (__u64)buffer, 0, TLSSCOPE_FUNCTION_SSL_WRITE);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_read_entry, void *ssl, void *buffer, int length)
+{
+	return enter_ssl_call((__u64)ssl, (__u64)buffer, 0, TLSSCOPE_FUNCTION_SSL_READ);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_write_ex_entry, void *ssl, const void *buffer, size_t length, size_t *written)
+{
+	return enter_ssl_call((__u64)ssl, (__u64)buffer, (__u64)written, TLSSCOPE_FUNCTION_SSL_WRITE_EX);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_read_ex_entry, void *ssl, void *buffer, size_t length, size_t *read_bytes)
+{
+	return enter_ssl_call((__u64)ssl, (__u64)buffer, (__u64)read_bytes, TLSSCOPE_FUNCTION_SSL_READ_EX);
+}
+
+/* ---- fd resolution at return ---- */
+
+/* fd from SSL->rbio->num with the library's layout; -1 when unknown or unreadable. */
+static __always_inline __s32 fd_from_layout(__u32 library_id, __u64 ssl)
+{
+	struct tlsscope_layout *layout = bpf_map_lookup_elem(&layouts, &library_id);
+	__u64 bio = 0;
+	__s32 fd = -1;
+
+	if (!layout || layout->ssl_rbio_offset < 0 || layout->bio_num_offset < 0)
+		return -1;
+	if (bpf_probe_read_user(&bio, sizeof(bio), (void *)(ssl + layout->ssl_rbio_offset)) || !bio)
+		return -1;
+	if (bpf_probe_read_user(&fd, sizeof(fd), (void *)(bio + layout->bio_num_offset)))
+		return -1;
+	return fd;
+}
+
+/*
+ * Tries, in order, the layout, the nested syscall and the cached fd of this SSL*; each candidate
+ * must be a TCP socket of the process. Fills conn and returns the method, or TLSSCOPE_FD_NONE.
+ */
+static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, const struct ssl_call *call,
+				       __s32 *fd, struct tlsscope_conn *conn)
+{
+	struct ssl_key cache_key = { .tgid = tgid, .ssl = call->ssl };
+	__s32 candidate = fd_from_layout(library_id, call->ssl);
+	__s32 *cached;
+	__u8 method = TLSSCOPE_FD_NONE;
+
+	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+		method = TLSSCOPE_FD_LAYOUT;
+	} else {
+		if (candidate >= 0)
+			count(TLSSCOPE_CTR_LAYOUT_REJECTED, 1);
+		candidate = call->nested_fd;
+		if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+			method = TLSSCOPE_FD_NESTED_SYSCALL;
+		} else {
+			cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
+			candidate = cached ? *cached : -1;
+			if (candidate >= 0 && !find_conn(tgid, candidate, conn))
+				method = TLSSCOPE_FD_CACHED;
+		}
+	}
+	if (method == TLSSCOPE_FD_NONE) {
+		*fd = -1;
+		count(TLSSCOPE_CTR_FD_UNRESOLVED, 1);
+		return method;
+	}
+	*fd = candidate;
+	count(TLSSCOPE_CTR_FD_LAYOUT + (method - TLSSCOPE_FD_LAYOUT), 1);
+	if (method != TLSSCOPE_FD_CACHED)
+		bpf_map_update_elem(&ssl_fds, &cache_key, &candidate, BPF_ANY);
+	return method;
+}
+
+/* ---- emission: one ring-buffer record per chunk of at most TLSSCOPE_CHUNK_DATA_MAX bytes ---- */
+
+struct chunk_loop {
+	__u64 buffer;
+	__u32 captured; /* bytes to emit: min(call_bytes, cap) */
+};
+
+static long emit_chunk(__u32 index, void *context)
+{
+	struct chunk_loop *loop = context;
+	__u32 zero = 0;
+	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
+	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
+	__u32 length;
+	__u64 bounded;
+
+	if (!event || offset >= loop->captured)
+		return 1;
+	length = loop->captured - offset;
+	if (length > TLSSCOPE_CHUNK_DATA_MAX)
+		length = TLSSCOPE_CHUNK_DATA_MAX;
+	else
+		event->flags |= TLSSCOPE_FLAG_LAST_CHUNK;
+	event->chunk_sequence = index;
+	event->chunk_len = length;
+	/*
+	 * length is in [1, CHUNK_DATA_MAX]; this identity makes that bound visible to the verifier
+	 * in the very register passed to the helpers (a compare is often done on a copy by clang).
+	 */
+	bounded = (((__u64)length - 1) & (TLSSCOPE_CHUNK_DATA_MAX - 1)) + 1;
+	if (bpf_probe_read_user(event->data, bounded, (void *)(loop->buffer + offset))) {
+		count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
+		return 0;
+	}
+	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, 0)) {
+		count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
+		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
+	}
+	return 0;
+}
+
+/* Common return path: bytes is what the call really moved (0: failed, nothing to read). */
+static __always_inline int exit_ssl_call(void *ctx, __u8 direction, __u64 bytes)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
+	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+	struct tlsscope_tls_data_event *event;
+	struct tlsscope_conn conn = {};
+	struct chunk_loop loop;
+	__u32 zero = 0;
+	__u32 cap = tlsscope_config.max_bytes_per_call;
+	__u32 chunks;
+	__s32 fd;
+	__u8 method;
+
+	if (!call) {
+		if (!is_self(pid_tgid))
+			count(TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY, 1);
+		return 0;
+	}
+	if (bytes == 0 || bytes > 0x7fffffff) {
+		count(TLSSCOPE_CTR_CALLS_FAILED, 1);
+		goto done;
+	}
+	event = bpf_map_lookup_elem(&scratch, &zero);
+	if (!event)
+		goto done;
+
+	method = resolve_fd(tgid, library_id, call, &fd, &conn);
+	event->type = TLSSCOPE_EVENT_TLS_DATA;
+	event->pid = tgid;
+	event->tid = (__u32)pid_tgid;
+	event->fd = fd;
+	event->timestamp_ns = bpf_ktime_get_ns();
+	event->call_start_ns = call->start_ns;
+	event->ssl = call->ssl;
+	event->cgroup_id = bpf_get_current_cgroup_id();
+	event->library_id = library_id;
+	event->call_bytes = bytes;
+	event->direction = direction;
+	event->fd_method = method;
+	event->function = call->function;
+	event->flags = 0;
+	event->pad = 0;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	event->tuple = conn.tuple;
+	if (method != TLSSCOPE_FD_NONE && conn.tuple.family)
+		event->flags |= TLSSCOPE_FLAG_TUPLE_VALID;
+	else if (method != TLSSCOPE_FD_NONE)
+		count(TLSSCOPE_CTR_TUPLE_MISSING, 1);
+
+	loop.buffer = call->buffer;
+	loop.captured = bytes;
+	if (bytes > cap) {
+		loop.captured = cap;
+		event->flags |= TLSSCOPE_FLAG_TRUNCATED;
+		count(TLSSCOPE_CTR_TRUNCATED_CALLS, 1);
+		count(TLSSCOPE_CTR_TRUNCATED_BYTES, bytes - cap);
+	}
+	chunks = (loop.captured + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
+	if (chunks > TLSSCOPE_MAX_CHUNKS_PER_CALL)
+		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
+	bpf_loop(chunks, emit_chunk, &loop, 0);
+	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
+done:
+	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
+	return 0;
+}
+
+/* SSL_read/SSL_write return the byte count, <= 0 on failure. */
+static __always_inline __u64 plain_result(struct pt_regs *ctx)
+{
+	int result = (int)PT_REGS_RC(ctx);
+
+	return result > 0 ? (__u64)result : 0;
+}
+
+/* The _ex forms return 1 on success and store the byte count through their size_t* argument. */
+static __always_inline __u64 ex_result(struct pt_regs *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+	__u64 bytes = 0;
+
+	if ((int)PT_REGS_RC(ctx) != 1 || !call || !call->length_out)
+		return 0;
+	if (bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call->length_out))
+		return 0;
+	return bytes;
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(ssl_write_return)
+{
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, plain_result(ctx));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(ssl_read_return)
+{
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, plain_result(ctx));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(ssl_write_ex_return)
+{
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, ex_result(ctx));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(ssl_read_ex_return)
+{
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, ex_result(ctx));
+}
+
+/* ---- nested syscalls: the fd an SSL call really reads or writes (layout-free fallback) ---- */
+
+static __always_inline int note_nested_fd(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+
+	if (call && call->nested_fd < 0)
+		call->nested_fd = (__s32)ctx->args[0];
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_read")
+int nested_read(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int nested_write(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_recvfrom")
+int nested_recvfrom(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int nested_sendto(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_readv")
+int nested_readv(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_writev")
+int nested_writev(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_recvmsg")
+int nested_recvmsg(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int nested_sendmsg(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
+
+/* ---- connection table ---- */
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__s32 fd = (__s32)ctx->args[0];
+
+	if (!is_self(pid_tgid))
+		bpf_map_update_elem(&connect_fds, &pid_tgid, &fd, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int connect_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__s32 *fd = bpf_map_lookup_elem(&connect_fds, &pid_tgid);
+
+	if (!fd)
+		return 0;
+	/* A non-blocking connect has its local port by the time it returns EINPROGRESS. */
+	if ((ctx->ret == 0 || ctx->ret == -EINPROGRESS) &&
+	    !learn_conn(pid_tgid >> 32, *fd, TLSSCOPE_ROLE_CLIENT, NULL))
+		count(TLSSCOPE_CTR_CONN_TRACKED, 1);
+	bpf_map_delete_elem(&connect_fds, &pid_tgid);
+	return 0;
+}
+
+static __always_inline int accepted(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (ctx->ret >= 0 && !is_self(pid_tgid) &&
+	    !learn_conn(pid_tgid >> 32, (__s32)ctx->ret, TLSSCOPE_ROLE_SERVER, NULL))
+		count(TLSSCOPE_CTR_CONN_TRACKED, 1);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int accept_exit(struct trace_event_raw_sys_exit *ctx) { return accepted(ctx); }
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int accept4_exit(struct trace_event_raw_sys_exit *ctx) { return accepted(ctx); }
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int close_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct tlsscope_conn_key key = {
+		.tgid = bpf_get_current_pid_tgid() >> 32,
+		.fd = (__s32)ctx->args[0],
+	};
+
+	bpf_map_delete_elem(&conns, &key);
+	return 0;
+}
+
+/* ---- processes: exec drives discovery of new libraries, exit drives detach ---- */
+
+static __always_inline int emit_process_event(__u32 type, __u32 pid)
+{
+	struct tlsscope_process_event *event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
+
+	if (!event) {
+		count(TLSSCOPE_CTR_PROCESS_EVENT_DROPS, 1);
+		return 0;
+	}
+	event->type = type;
+	event->pid = pid;
+	event->timestamp_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	bpf_ringbuf_submit(event, 0);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int process_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32);
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int process_exit(void *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	/* Only the thread-group leader: one record per process, not per thread. */
+	if ((__u32)pid_tgid != (__u32)(pid_tgid >> 32))
+		return 0;
+	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXIT, pid_tgid >> 32);
+}

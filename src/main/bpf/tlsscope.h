@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Everything that crosses the kernel/user boundary: ring-buffer records, map keys and values,
+ * counters and enums. The Java mirror is io.tlsscope.bpf.abi.KernelAbi; its test checks the sizes
+ * asserted here. Enums are append-only with explicit values.
+ */
+#ifndef TLSSCOPE_H
+#define TLSSCOPE_H
+
+#define TLSSCOPE_COMM_LEN 16
+/* Data bytes per ring-buffer record; a power of two so lengths can be masked for the verifier. */
+#define TLSSCOPE_CHUNK_DATA_MAX 16384
+/* Upper bound for the per-call capture cap, so the chunk loop is bounded. */
+#define TLSSCOPE_MAX_CHUNKS_PER_CALL 4096
+
+enum tlsscope_event_type {
+	TLSSCOPE_EVENT_TLS_DATA = 1,
+	TLSSCOPE_EVENT_PROCESS_EXEC = 2,
+	TLSSCOPE_EVENT_PROCESS_EXIT = 3,
+};
+
+enum tlsscope_direction {
+	TLSSCOPE_DIRECTION_WRITE = 0, /* plaintext the process handed to SSL_write */
+	TLSSCOPE_DIRECTION_READ = 1,  /* plaintext SSL_read returned to the process */
+};
+
+enum tlsscope_function {
+	TLSSCOPE_FUNCTION_SSL_WRITE = 0,
+	TLSSCOPE_FUNCTION_SSL_READ = 1,
+	TLSSCOPE_FUNCTION_SSL_WRITE_EX = 2,
+	TLSSCOPE_FUNCTION_SSL_READ_EX = 3,
+};
+
+/* How the fd of an event was found. */
+enum tlsscope_fd_method {
+	TLSSCOPE_FD_NONE = 0,           /* unresolved: fd is -1 */
+	TLSSCOPE_FD_LAYOUT = 1,         /* SSL->rbio->num with the library's struct layout, validated */
+	TLSSCOPE_FD_NESTED_SYSCALL = 2, /* fd of the read/write syscall made inside the SSL call */
+	TLSSCOPE_FD_CACHED = 3,         /* fd this SSL* resolved to on an earlier call, revalidated */
+};
+
+enum tlsscope_event_flags {
+	TLSSCOPE_FLAG_LAST_CHUNK = 1,  /* last captured chunk of the call */
+	TLSSCOPE_FLAG_TRUNCATED = 2,   /* the call moved more bytes than the per-call cap */
+	TLSSCOPE_FLAG_TUPLE_VALID = 4, /* tuple holds the TCP 4-tuple of fd */
+};
+
+enum tlsscope_conn_role {
+	TLSSCOPE_ROLE_UNKNOWN = 0, /* found in the fd table or seeded from /proc */
+	TLSSCOPE_ROLE_CLIENT = 1,  /* connect() */
+	TLSSCOPE_ROLE_SERVER = 2,  /* accept()/accept4() */
+};
+
+/* Per-CPU counters, summed by user space. Every way to lose or degrade data has its own slot. */
+enum tlsscope_counter {
+	TLSSCOPE_CTR_CALLS_CAPTURED = 0,      /* SSL calls that moved data and were emitted */
+	TLSSCOPE_CTR_CALLS_FAILED = 1,        /* calls that returned an error or nothing: no data */
+	TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY = 2,/* return seen without its entry (attached mid-call) */
+	TLSSCOPE_CTR_ENTRY_MAP_FULL = 3,      /* entry state could not be saved: call lost */
+	TLSSCOPE_CTR_RINGBUF_DROPS = 4,       /* records lost because the ring buffer was full */
+	TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES = 5,
+	TLSSCOPE_CTR_TRUNCATED_CALLS = 6,     /* calls larger than the per-call cap */
+	TLSSCOPE_CTR_TRUNCATED_BYTES = 7,     /* bytes beyond the cap, not captured */
+	TLSSCOPE_CTR_FD_UNRESOLVED = 8,       /* calls emitted with fd -1 */
+	TLSSCOPE_CTR_USER_READ_FAILED = 9,    /* chunks whose user buffer could not be read */
+	TLSSCOPE_CTR_FD_LAYOUT = 10,
+	TLSSCOPE_CTR_FD_NESTED_SYSCALL = 11,
+	TLSSCOPE_CTR_FD_CACHED = 12,
+	TLSSCOPE_CTR_LAYOUT_REJECTED = 13,    /* layout gave an fd that is not a TCP socket of the process */
+	TLSSCOPE_CTR_TUPLE_MISSING = 14,      /* fd resolved but its 4-tuple is unknown */
+	TLSSCOPE_CTR_CONN_TRACKED = 15,       /* connections added by connect/accept tracepoints */
+	TLSSCOPE_CTR_CONN_FROM_FD_TABLE = 16, /* connections learned from the process's fd table */
+	TLSSCOPE_CTR_CONN_INSERT_FAILED = 17,
+	TLSSCOPE_CTR_PROCESS_EVENT_DROPS = 18,/* exec/exit records lost: ring buffer full */
+	TLSSCOPE_CTR_COUNT = 19,
+};
+
+/* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
+struct tlsscope_tuple {
+	__u16 family; /* AF_INET or AF_INET6; 0 when unknown */
+	__u16 source_port;
+	__u16 destination_port;
+	__u16 pad;
+	__u8 source_address[16]; /* IPv4 in the first 4 bytes */
+	__u8 destination_address[16];
+};
+_Static_assert(sizeof(struct tlsscope_tuple) == 40, "tlsscope_tuple layout");
+
+/* Ring-buffer record header for captured plaintext; chunk_len data bytes follow. */
+struct tlsscope_tls_data_event {
+	__u32 type;             /* TLSSCOPE_EVENT_TLS_DATA */
+	__u32 pid;              /* tgid */
+	__u32 tid;
+	__s32 fd;               /* -1 when unresolved */
+	__u64 timestamp_ns;     /* CLOCK_MONOTONIC at return */
+	__u64 call_start_ns;    /* CLOCK_MONOTONIC at entry; with tid it identifies the call */
+	__u64 ssl;              /* SSL* of the call */
+	__u64 cgroup_id;
+	__u32 library_id;       /* attach cookie: the library registry id in user space */
+	__u32 call_bytes;       /* bytes the call moved (before the cap) */
+	__u32 chunk_sequence;   /* 0-based */
+	__u32 chunk_len;
+	__u8 direction;         /* enum tlsscope_direction */
+	__u8 fd_method;         /* enum tlsscope_fd_method */
+	__u8 function;          /* enum tlsscope_function */
+	__u8 flags;             /* enum tlsscope_event_flags */
+	char comm[TLSSCOPE_COMM_LEN];
+	__u32 pad;
+	struct tlsscope_tuple tuple;
+	__u8 data[];
+};
+_Static_assert(sizeof(struct tlsscope_tls_data_event) == 128, "tlsscope_tls_data_event layout");
+
+/* Ring-buffer record for exec and exit of a process (thread-group leader). */
+struct tlsscope_process_event {
+	__u32 type; /* TLSSCOPE_EVENT_PROCESS_EXEC or _EXIT */
+	__u32 pid;
+	__u64 timestamp_ns;
+	char comm[TLSSCOPE_COMM_LEN];
+};
+_Static_assert(sizeof(struct tlsscope_process_event) == 32, "tlsscope_process_event layout");
+
+/* conns map: key (tgid, fd) of a TCP socket, value its tuple. */
+struct tlsscope_conn_key {
+	__u32 tgid;
+	__s32 fd;
+};
+_Static_assert(sizeof(struct tlsscope_conn_key) == 8, "tlsscope_conn_key layout");
+
+struct tlsscope_conn {
+	struct tlsscope_tuple tuple;
+	__u64 learned_ns;
+	__u32 role; /* enum tlsscope_conn_role */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct tlsscope_conn) == 56, "tlsscope_conn layout");
+
+/* layouts map: key library id, value the struct offsets user space chose for that library. */
+struct tlsscope_layout {
+	__s32 ssl_rbio_offset; /* offset of rbio in the SSL object; < 0: unknown */
+	__s32 bio_num_offset;  /* offset of num in BIO */
+};
+_Static_assert(sizeof(struct tlsscope_layout) == 8, "tlsscope_layout layout");
+
+/* Tunables in .rodata, written by user space before load. The only const volatile object. */
+struct tlsscope_config {
+	__u32 self_tgid;          /* the tracer itself: never traced */
+	__u32 max_bytes_per_call; /* per-call capture cap; the rest is counted as truncated */
+};
+_Static_assert(sizeof(struct tlsscope_config) == 8, "tlsscope_config layout");
+
+#endif /* TLSSCOPE_H */
