@@ -1,0 +1,31 @@
+package io.tlsscope.api;
+
+import io.tlsscope.tracer.CounterValue;
+import io.tlsscope.tracer.Tracer;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Every counter of the service, kernel side included: each way data can be lost is one of them. */
+@Path("/api/v1/counters")
+@Tag(name = "counters")
+@Produces(MediaType.APPLICATION_JSON)
+public class CountersResource {
+    private final Tracer tracer;
+
+    public CountersResource(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @GET
+    @Operation(summary = "Read all counters",
+            description = "Events, bytes, ring-buffer drops, truncations, unresolved fds, attach failures, "
+                    + "SSE client drops and more, each with a description. Totals since the service started.")
+    public List<CounterValue> counters() {
+        return tracer.counters();
+    }
+}

@@ -1,0 +1,50 @@
+package io.tlsscope.api;
+
+import io.tlsscope.conn.TcpTuple;
+import io.tlsscope.discovery.LibraryKey;
+import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.tracer.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Base64;
+import java.util.Optional;
+
+/** Turns captured events into their JSON form, naming the library inode behind each. */
+@ApplicationScoped
+public class EventViews {
+    private final Tracer tracer;
+
+    public EventViews(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    public EventView of(TlsDataEvent event) {
+        Optional<LibraryKey> library = tracer.libraryKey(event.libraryId());
+        TcpTuple tuple = event.tuple();
+        PrintableText.Rendering text = PrintableText.of(event.data());
+        return new EventView(
+                "tls-data",
+                event.time().toString(),
+                event.pid(),
+                event.tid(),
+                event.comm(),
+                event.direction().jsonName(),
+                event.function().symbol(),
+                new EventView.LibraryRef(event.libraryId(),
+                        library.map(LibraryKey::device).orElse(null),
+                        library.map(LibraryKey::inode).orElse(null)),
+                "0x" + Long.toHexString(event.ssl()),
+                event.fd(),
+                event.fdMethod().jsonName(),
+                tuple == null ? null : new EventView.ConnectionRef(TcpTuple.format(tuple.source()), TcpTuple.format(tuple.destination())),
+                event.cgroupId(),
+                event.callId(),
+                event.callBytes(),
+                event.chunkSequence(),
+                event.lastChunk(),
+                event.truncated(),
+                event.data().length,
+                text == null ? null : text.text(),
+                text == null ? null : text.exact(),
+                Base64.getEncoder().encodeToString(event.data()));
+    }
+}

@@ -1,0 +1,30 @@
+package io.tlsscope.api;
+
+import io.tlsscope.tracer.Tracer;
+import io.tlsscope.tracer.TracerState;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the kernel side is loaded and attached; DOWN carries the reason. */
+@Readiness
+@ApplicationScoped
+public class TracerHealthCheck implements HealthCheck {
+    private final Tracer tracer;
+
+    public TracerHealthCheck(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        TracerState state = tracer.state();
+        return HealthCheckResponse.named("tracer")
+                .status(state.status() == TracerState.Status.UP)
+                .withData("state", state.status().name())
+                .withData("reason", state.reason())
+                .withData("libraries", tracer.libraries().size())
+                .build();
+    }
+}

@@ -1,0 +1,23 @@
+package io.tlsscope.bpf.abi;
+
+/** enum tlsscope_direction, seen from the traced process. Append-only. */
+public enum Direction {
+    /** Plaintext the process handed to SSL_write: it leaves the process. */
+    WRITE(0),
+    /** Plaintext SSL_read returned to the process: it arrived. */
+    READ(1);
+
+    private final int value;
+
+    Direction(int value) {
+        this.value = value;
+    }
+
+    public static Direction fromValue(int value) {
+        return value == READ.value ? READ : WRITE;
+    }
+
+    public String jsonName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,28 @@
+package io.tlsscope.bpf.abi;
+
+/** enum tlsscope_event_type: the first u32 of every ring-buffer record. Append-only. */
+public enum EventType {
+    TLS_DATA(1),
+    PROCESS_EXEC(2),
+    PROCESS_EXIT(3);
+
+    private final int value;
+
+    EventType(int value) {
+        this.value = value;
+    }
+
+    public int value() {
+        return value;
+    }
+
+    /** The type with this wire value, or null for a value this build does not know. */
+    public static EventType fromValue(int value) {
+        for (EventType type : values()) {
+            if (type.value == value) {
+                return type;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+package io.tlsscope.bpf.abi;
+
+import java.util.Locale;
+
+/** enum tlsscope_fd_method: how the kernel side found the fd of an event. Append-only. */
+public enum FdMethod {
+    /** Unresolved: the event's fd is -1. */
+    NONE(0),
+    /** SSL->rbio->num with the library's struct layout, validated as a TCP socket of the process. */
+    LAYOUT(1),
+    /** The fd of the read/write syscall made inside the SSL call (layout-free). */
+    NESTED_SYSCALL(2),
+    /** The fd this SSL* resolved to on an earlier call, revalidated. */
+    CACHED(3);
+
+    private final int value;
+
+    FdMethod(int value) {
+        this.value = value;
+    }
+
+    public static FdMethod fromValue(int value) {
+        for (FdMethod method : values()) {
+            if (method.value == value) {
+                return method;
+            }
+        }
+        throw new IllegalArgumentException("unknown fd method value " + value);
+    }
+
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,99 @@
+package io.tlsscope.bpf.abi;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.StructLayout;
+
+/**
+ * Java mirror of src/main/bpf/tlsscope.h: the layouts of every record, key and value that crosses
+ * the kernel/user boundary. Sizes are checked against the header's {@code _Static_assert}s by
+ * KernelAbiTest. Native byte order (x86-64: little endian) throughout.
+ */
+public final class KernelAbi {
+    /** TLSSCOPE_COMM_LEN. */
+    public static final int COMM_LEN = 16;
+    /** TLSSCOPE_CHUNK_DATA_MAX: data bytes per ring-buffer record. */
+    public static final int CHUNK_DATA_MAX = 16384;
+    /** TLSSCOPE_MAX_CHUNKS_PER_CALL: bounds the per-call capture cap. */
+    public static final int MAX_CHUNKS_PER_CALL = 4096;
+
+    /** struct tlsscope_tuple (40 bytes). */
+    public static final StructLayout TUPLE = structLayout(
+            JAVA_SHORT.withName("family"),
+            JAVA_SHORT.withName("source_port"),
+            JAVA_SHORT.withName("destination_port"),
+            JAVA_SHORT.withName("pad"),
+            sequenceLayout(16, JAVA_BYTE).withName("source_address"),
+            sequenceLayout(16, JAVA_BYTE).withName("destination_address"));
+
+    /** struct tlsscope_tls_data_event header (128 bytes); chunk_len data bytes follow. */
+    public static final StructLayout TLS_DATA_EVENT = structLayout(
+            JAVA_INT.withName("type"),
+            JAVA_INT.withName("pid"),
+            JAVA_INT.withName("tid"),
+            JAVA_INT.withName("fd"),
+            JAVA_LONG.withName("timestamp_ns"),
+            JAVA_LONG.withName("call_start_ns"),
+            JAVA_LONG.withName("ssl"),
+            JAVA_LONG.withName("cgroup_id"),
+            JAVA_INT.withName("library_id"),
+            JAVA_INT.withName("call_bytes"),
+            JAVA_INT.withName("chunk_sequence"),
+            JAVA_INT.withName("chunk_len"),
+            JAVA_BYTE.withName("direction"),
+            JAVA_BYTE.withName("fd_method"),
+            JAVA_BYTE.withName("function"),
+            JAVA_BYTE.withName("flags"),
+            sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+            JAVA_INT.withName("pad"),
+            TUPLE.withName("tuple"));
+
+    /** struct tlsscope_process_event (32 bytes). */
+    public static final StructLayout PROCESS_EVENT = structLayout(
+            JAVA_INT.withName("type"),
+            JAVA_INT.withName("pid"),
+            JAVA_LONG.withName("timestamp_ns"),
+            sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"));
+
+    /** struct tlsscope_conn_key (8 bytes). */
+    public static final StructLayout CONN_KEY = structLayout(
+            JAVA_INT.withName("tgid"),
+            JAVA_INT.withName("fd"));
+
+    /** struct tlsscope_conn (56 bytes). */
+    public static final StructLayout CONN = structLayout(
+            TUPLE.withName("tuple"),
+            JAVA_LONG.withName("learned_ns"),
+            JAVA_INT.withName("role"),
+            paddingLayout(4));
+
+    /** struct tlsscope_layout (8 bytes). */
+    public static final StructLayout LAYOUT = structLayout(
+            JAVA_INT.withName("ssl_rbio_offset"),
+            JAVA_INT.withName("bio_num_offset"));
+
+    /** struct tlsscope_config (8 bytes), the whole .rodata section of the object. */
+    public static final StructLayout CONFIG = structLayout(
+            JAVA_INT.withName("self_tgid"),
+            JAVA_INT.withName("max_bytes_per_call"));
+
+    /** enum tlsscope_event_flags. */
+    public static final int FLAG_LAST_CHUNK = 1;
+    public static final int FLAG_TRUNCATED = 2;
+    public static final int FLAG_TUPLE_VALID = 4;
+
+    /** Byte offset of a field of {@link #TLS_DATA_EVENT}, e.g. {@code offset("tuple")}. */
+    public static long tlsDataOffset(String field) {
+        return TLS_DATA_EVENT.byteOffset(groupElement(field));
+    }
+
+    private KernelAbi() {
+    }
+}

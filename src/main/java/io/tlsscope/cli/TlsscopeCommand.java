@@ -1,0 +1,22 @@
+package io.tlsscope.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+/** {@code tlsscope}: without a subcommand it serves, like {@code tlsscope serve}. */
+@TopCommand
+@Command(name = "tlsscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Captures TLS plaintext with eBPF and decodes database traffic.",
+        subcommands = {ServeCommand.class, InspectCommand.class})
+public class TlsscopeCommand implements Runnable {
+    private final ServeCommand serve;
+
+    public TlsscopeCommand(ServeCommand serve) {
+        this.serve = serve;
+    }
+
+    @Override
+    public void run() {
+        serve.run();
+    }
+}

@@ -1,0 +1,43 @@
+package io.tlsscope.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Service settings, prefix {@code tlsscope}; every property has a default. */
+@ConfigMapping(prefix = "tlsscope")
+public interface TlsscopeConfig {
+
+    Tracer tracer();
+
+    Capture capture();
+
+    Sse sse();
+
+    interface Tracer {
+        /** Load the BPF object and trace the host. Off for one-shot CLI commands. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Ring buffer size in bytes: a power of two, at least one page. */
+        @WithDefault("16777216")
+        int ringBufferBytes();
+
+        /** After an exec, when to look for the libraries the dynamic loader mapped. */
+        @WithDefault("5ms,25ms,100ms,500ms,2s")
+        List<Duration> execRescanDelays();
+    }
+
+    interface Capture {
+        /** Plaintext captured per SSL call; the rest is counted as truncated. */
+        @WithDefault("262144")
+        int maxBytesPerCall();
+    }
+
+    interface Sse {
+        /** Undelivered events held per SSE client; past that its oldest are dropped and counted. */
+        @WithDefault("10000")
+        int clientBufferEvents();
+    }
+}

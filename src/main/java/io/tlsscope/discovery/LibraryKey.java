@@ -1,0 +1,26 @@
+package io.tlsscope.discovery;
+
+/**
+ * Identity of a mapped file: device and inode, as /proc/PID/maps shows them. Uprobes live on the
+ * inode, so this is the unit of attachment, whatever path or mount namespace a process used.
+ */
+public record LibraryKey(int deviceMajor, int deviceMinor, long inode) {
+
+    /** "major:minor" in hexadecimal, as in /proc/PID/maps. */
+    public String device() {
+        return Integer.toHexString(deviceMajor) + ":" + Integer.toHexString(deviceMinor);
+    }
+
+    /** The device as glibc's makedev() encodes it, to compare with stat's st_dev. */
+    public long deviceNumber() {
+        long major = Integer.toUnsignedLong(deviceMajor);
+        long minor = Integer.toUnsignedLong(deviceMinor);
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+                | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+
+    @Override
+    public String toString() {
+        return device() + "/" + inode;
+    }
+}

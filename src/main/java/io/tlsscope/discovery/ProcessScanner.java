@@ -1,0 +1,85 @@
+package io.tlsscope.discovery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Finds the TLS libraries processes have mapped, by reading /proc. Stateless. */
+public final class ProcessScanner {
+    /** Shared OpenSSL libssl under any soname version: libssl.so, libssl.so.3, libssl.so.1.1. */
+    private static final Pattern LIBSSL = Pattern.compile("libssl\\.so(\\.\\d+)*");
+
+    private final Path procRoot;
+    private final int selfPid;
+
+    public ProcessScanner(Path procRoot, int selfPid) {
+        this.procRoot = procRoot;
+        this.selfPid = selfPid;
+    }
+
+    /** Every process id in /proc except this service's own. */
+    public List<Integer> pids() {
+        try (Stream<Path> entries = Files.list(procRoot)) {
+            return entries.map(path -> path.getFileName().toString())
+                    .filter(name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit))
+                    .map(Integer::parseInt)
+                    .filter(pid -> pid != selfPid)
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("list " + procRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The TLS libraries pid maps, one per inode; empty for this service or a vanished process. */
+    public List<LibraryMapping> tlsLibraries(int pid) {
+        if (pid == selfPid) {
+            return List.of();
+        }
+        Map<LibraryKey, MappedFile> byInode = new LinkedHashMap<>();
+        for (MappedFile file : ProcMaps.read(procRoot, pid)) {
+            if (isTlsLibrary(file.path())) {
+                byInode.putIfAbsent(file.key(), file);
+            }
+        }
+        List<LibraryMapping> mappings = new ArrayList<>();
+        byInode.values().forEach(file -> openablePath(pid, file)
+                .ifPresent(path -> mappings.add(new LibraryMapping(pid, file, path))));
+        return mappings;
+    }
+
+    static boolean isTlsLibrary(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return LIBSSL.matcher(name).matches();
+    }
+
+    /**
+     * A path to the very inode pid maps: its own root first (works across mount namespaces and
+     * shows a readable path), then map_files (works for deleted files). Checked by device and inode.
+     */
+    private Optional<Path> openablePath(int pid, MappedFile file) {
+        Path processDir = procRoot.resolve(Integer.toString(pid));
+        List<Path> candidates = new ArrayList<>();
+        if (!file.deleted()) {
+            candidates.add(processDir.resolve("root").resolve(file.path().substring(1)));
+        }
+        candidates.add(processDir.resolve("map_files").resolve(file.addressRange()));
+        return candidates.stream().filter(candidate -> isSameInode(candidate, file.key())).findFirst();
+    }
+
+    private static boolean isSameInode(Path candidate, LibraryKey key) {
+        try {
+            Map<String, Object> attributes = Files.readAttributes(candidate, "unix:dev,ino");
+            return ((Long) attributes.get("ino")) == key.inode()
+                    && ((Long) attributes.get("dev")) == key.deviceNumber();
+        } catch (IOException | UnsupportedOperationException | SecurityException unreadable) {
+            return false;
+        }
+    }
+}

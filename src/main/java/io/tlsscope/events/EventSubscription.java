@@ -1,0 +1,68 @@
+package io.tlsscope.events;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One subscriber's bounded queue. When full, the oldest event is discarded and counted, so a
+ * slow subscriber loses its own history and never slows the publisher. Thread-safe.
+ */
+public final class EventSubscription implements AutoCloseable {
+    private final int capacity;
+    private final Consumer<EventSubscription> onClose;
+    private final ArrayDeque<TlsDataEvent> queue;
+    private long dropped;
+    private Runnable listener = () -> { };
+    private boolean closed;
+
+    EventSubscription(int capacity, Consumer<EventSubscription> onClose) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("subscription capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.onClose = onClose;
+        this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
+    }
+
+    /** Called (on the publisher's thread) after each offered event; must not block. */
+    public synchronized void onAvailable(Runnable newListener) {
+        this.listener = newListener;
+    }
+
+    void offer(TlsDataEvent event) {
+        Runnable toNotify;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (queue.size() == capacity) {
+                queue.pollFirst();
+                dropped++;
+            }
+            queue.addLast(event);
+            toNotify = listener;
+        }
+        toNotify.run();
+    }
+
+    /** The oldest undelivered event, or null. */
+    public synchronized TlsDataEvent poll() {
+        return queue.pollFirst();
+    }
+
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+        }
+        onClose.accept(this);
+    }
+}

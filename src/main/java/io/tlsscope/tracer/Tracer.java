@@ -1,0 +1,253 @@
+package io.tlsscope.tracer;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tlsscope.bpf.BpfLink;
+import io.tlsscope.bpf.BpfObject;
+import io.tlsscope.bpf.LibbpfException;
+import io.tlsscope.bpf.LibbpfLog;
+import io.tlsscope.bpf.LibbpfRuntime;
+import io.tlsscope.bpf.RingBufferReader;
+import io.tlsscope.bpf.abi.KernelAbi;
+import io.tlsscope.bpf.abi.KernelCounter;
+import io.tlsscope.config.TlsscopeConfig;
+import io.tlsscope.discovery.Discovery;
+import io.tlsscope.discovery.LibraryKey;
+import io.tlsscope.discovery.LibraryRegistry;
+import io.tlsscope.discovery.ProcessScanner;
+import io.tlsscope.events.EventBus;
+import io.tlsscope.events.KernelEventDecoder;
+import io.tlsscope.events.MonotonicClock;
+import io.tlsscope.events.ProcessEvent;
+import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.openssl.OpenSslLayouts;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the kernel side in this process: loads the BPF object, attaches the tracepoints, drains the
+ * ring buffer onto the {@link EventBus}, and keeps the OpenSSL probes in step with the processes
+ * on the host. Fail-open: any failure leaves the service up with state DOWN and a reason.
+ */
+@ApplicationScoped
+public class Tracer {
+    private static final Logger LOG = Logger.getLogger(Tracer.class);
+    private static final String OBJECT_RESOURCE = "/bpf/tlsscope.bpf.o";
+    private static final Path PROC = Path.of("/proc");
+    private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    private final TlsscopeConfig config;
+    private final EventBus bus;
+    private final KernelEventDecoder decoder = new KernelEventDecoder(new MonotonicClock());
+    private final AtomicLong decodeFailures = new AtomicLong();
+    private final AtomicLong startFailures = new AtomicLong();
+    private final List<BpfLink> tracepointLinks = new ArrayList<>();
+    private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
+    private BpfObject object;
+    private RingBufferReader reader;
+    private LibraryRegistry registry;
+    private Discovery discovery;
+    private KernelCounters kernelCounters;
+    private KernelConnectionTable connections;
+
+    public Tracer(TlsscopeConfig config, EventBus bus) {
+        this.config = config;
+        this.bus = bus;
+    }
+
+    void onStart(@Observes StartupEvent startup) {
+        if (!config.tracer().enabled()) {
+            state = new TracerState(TracerState.Status.DISABLED, "tracing disabled (tlsscope.tracer.enabled=false)");
+            return;
+        }
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent shutdown) {
+        stop();
+    }
+
+    synchronized void start() {
+        try {
+            startTracing();
+            state = TracerState.up();
+            LOG.infof("tracing: %d libraries attached", registry.libraries().size());
+        } catch (RuntimeException e) {
+            // fail-open: whatever broke, the API stays up and says why tracing is not running
+            startFailures.incrementAndGet();
+            String reason = e instanceof TracerStartException || e instanceof LibbpfException
+                    ? e.getMessage() : "unexpected failure: " + e;
+            LOG.errorf("tracing is DOWN, the service keeps serving its API: %s", reason);
+            LOG.debug("tracer start failure", e);
+            stop();
+            state = TracerState.down(reason);
+        }
+    }
+
+    private void startTracing() {
+        checkPreconditions();
+        LibbpfRuntime.ensureAvailable();
+        LibbpfLog.install();
+        object = BpfObject.open(readObject(), "tlsscope");
+        object.setRodata(rodata());
+        object.setMaxEntries("events", config.tracer().ringBufferBytes());
+        try {
+            object.load();
+        } catch (LibbpfException e) {
+            throw new TracerStartException(explainLoadFailure(e), e);
+        }
+        for (TracepointPrograms.Tracepoint tracepoint : TracepointPrograms.ALL) {
+            tracepointLinks.add(object.program(tracepoint.program()).attachTracepoint(tracepoint.category(), tracepoint.name()));
+        }
+        kernelCounters = new KernelCounters(object.map("counters"));
+        connections = new KernelConnectionTable(object.map("conns"), PROC);
+        registry = new LibraryRegistry(new OpenSslAttacher(object, OpenSslLayouts.load()));
+        int self = (int) ProcessHandle.current().pid();
+        discovery = new Discovery(new ProcessScanner(PROC, self), registry,
+                config.tracer().execRescanDelays(), connections::seed);
+        reader = new RingBufferReader(object.map("events"), this::onRecord, "tlsscope-ringbuf");
+        reader.start();
+        int processes = discovery.scanAll();
+        LOG.infof("discovery: %d processes use TLS libraries", processes);
+    }
+
+    private void checkPreconditions() {
+        int cap = config.capture().maxBytesPerCall();
+        int capLimit = KernelAbi.CHUNK_DATA_MAX * KernelAbi.MAX_CHUNKS_PER_CALL;
+        if (cap < 1 || cap > capLimit) {
+            throw new TracerStartException("tlsscope.capture.max-bytes-per-call must be within 1.." + capLimit + ", was " + cap);
+        }
+        int ring = config.tracer().ringBufferBytes();
+        if (ring < 4096 || Integer.bitCount(ring) != 1) {
+            throw new TracerStartException("tlsscope.tracer.ring-buffer-bytes must be a power of two >= 4096, was " + ring);
+        }
+        if (!Files.exists(KERNEL_BTF)) {
+            throw new TracerStartException("the kernel has no BTF (" + KERNEL_BTF + " missing): "
+                    + "tlsscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+        }
+    }
+
+    private static String explainLoadFailure(LibbpfException e) {
+        if ("EPERM".equals(e.errnoName()) || "EACCES".equals(e.errnoName())) {
+            return "loading the BPF object was refused (" + e.errnoName() + "): run tlsscope as root "
+                    + "(it needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)";
+        }
+        return "loading the BPF object failed: " + e.getMessage();
+    }
+
+    private static byte[] readObject() {
+        try (InputStream in = Tracer.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new TracerStartException("BPF object " + OBJECT_RESOURCE + " is not in the application: rebuild with ./mvnw package");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new TracerStartException("read BPF object " + OBJECT_RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** struct tlsscope_config. */
+    private byte[] rodata() {
+        return ByteBuffer.allocate((int) KernelAbi.CONFIG.byteSize()).order(ByteOrder.nativeOrder())
+                .putInt((int) ProcessHandle.current().pid())
+                .putInt(config.capture().maxBytesPerCall())
+                .array();
+    }
+
+    /** Ring-buffer reader thread: must not block. */
+    private void onRecord(ByteBuffer record) {
+        KernelEventDecoder.Decoded decoded = decoder.decode(record);
+        if (decoded.event().isEmpty()) {
+            decodeFailures.incrementAndGet();
+            LOG.debugf("ring-buffer record rejected: %s", decoded.rejection());
+            return;
+        }
+        switch (decoded.event().get()) {
+            case TlsDataEvent data -> bus.publish(data);
+            case ProcessEvent process when process.kind() == ProcessEvent.Kind.EXEC -> discovery.onExec(process.pid());
+            case ProcessEvent process -> discovery.onExit(process.pid());
+        }
+    }
+
+    synchronized void stop() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        if (discovery != null) {
+            discovery.close();
+            discovery = null;
+        }
+        if (registry != null) {
+            registry.detachAll();
+        }
+        tracepointLinks.forEach(BpfLink::close);
+        tracepointLinks.clear();
+        if (object != null) {
+            object.close();
+            object = null;
+        }
+        if (state.status() == TracerState.Status.UP) {
+            state = new TracerState(TracerState.Status.DOWN, "stopped");
+        }
+    }
+
+    public TracerState state() {
+        return state;
+    }
+
+    public List<LibraryRegistry.LibraryView> libraries() {
+        LibraryRegistry current = registry;
+        return current == null ? List.of() : current.libraries();
+    }
+
+    public Optional<LibraryKey> libraryKey(int libraryId) {
+        LibraryRegistry current = registry;
+        return current == null ? Optional.empty() : current.keyOf(libraryId);
+    }
+
+    /** Every counter, kernel and user space, with its description. */
+    public synchronized List<CounterValue> counters() {
+        List<CounterValue> values = new ArrayList<>();
+        values.add(new CounterValue("tracer.start-failures", startFailures.get(), "times the kernel side failed to start (see /q/health)"));
+        values.add(new CounterValue("events.published", bus.published(), "plaintext chunks delivered to the event bus"));
+        values.add(new CounterValue("events.bytes", bus.publishedBytes(), "plaintext bytes delivered to the event bus"));
+        values.add(new CounterValue("events.decode-failures", decodeFailures.get(), "ring-buffer records that could not be decoded"));
+        values.add(new CounterValue("sse.client-drops", bus.subscriberDrops(), "events SSE clients lost because they read too slowly"));
+        values.add(new CounterValue("sse.clients", bus.subscriberCount(), "SSE clients connected now"));
+        values.add(new CounterValue("libraries.attached", registry == null ? 0 : registry.libraries().size(), "TLS library inodes known now"));
+        values.add(new CounterValue("libraries.attach-failures", registry == null ? 0 : registry.attachFailures(), "library inodes whose probes could not be attached"));
+        values.add(new CounterValue("conn.seeded", connections == null ? 0 : connections.seeded(), "pre-existing TCP sockets seeded from /proc"));
+        values.add(new CounterValue("conn.seed-failures", connections == null ? 0 : connections.seedFailures(), "seeds the connection map refused"));
+        values.add(new CounterValue("ringbuf.records", reader == null ? 0 : reader.samples(), "ring-buffer records read"));
+        values.add(new CounterValue("ringbuf.sink-failures", reader == null ? 0 : reader.sinkFailures(), "ring-buffer records whose processing threw"));
+        Map<KernelCounter, Long> kernel = kernelCounters == null || object == null ? Map.of() : kernelCounters.read();
+        for (KernelCounter counter : KernelCounter.values()) {
+            values.add(new CounterValue(counter.key(), kernel.getOrDefault(counter, 0L), counter.description()));
+        }
+        return values;
+    }
+
+    /** Start failed for a reason the user can act on; the message says which. */
+    static final class TracerStartException extends RuntimeException {
+        TracerStartException(String message) {
+            super(message);
+        }
+
+        TracerStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.tlsscope.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** A real SSE client of /api/v1/events that keeps every JSON event it receives. */
+public final class SseCollector implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+
+    public SseCollector(URI uri) {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+        response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        response.thenAcceptAsync(lines -> lines.body()
+                .filter(line -> line.startsWith("data:"))
+                .forEach(line -> events.add(parse(line.substring("data:".length()).trim()))));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("SSE data is not JSON: " + json, e);
+        }
+    }
+
+    public List<JsonNode> events() {
+        return List.copyOf(events);
+    }
+
+    public List<JsonNode> events(Predicate<JsonNode> filter) {
+        return events.stream().filter(filter).toList();
+    }
+
+    @Override
+    public void close() {
+        response.cancel(true);
+        client.shutdownNow();
+    }
+}
