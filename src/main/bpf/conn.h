@@ -54,14 +54,15 @@ static __always_inline int tcp_tuple_of_fd(__s32 fd, struct tlsscope_tuple *tupl
 	tuple->family = family;
 	tuple->source_port = BPF_CORE_READ(sk, __sk_common.skc_num);
 	tuple->destination_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* explicit sizes: BPF_CORE_READ_INTO would copy sizeof(element) of these byte arrays */
 	if (family == TLSSCOPE_AF_INET) {
-		BPF_CORE_READ_INTO(tuple->source_address, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(tuple->destination_address, sk, __sk_common.skc_daddr);
+		bpf_core_read(tuple->source_address, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(tuple->destination_address, 4, &sk->__sk_common.skc_daddr);
 		return 0;
 	}
 	if (family == TLSSCOPE_AF_INET6) {
-		BPF_CORE_READ_INTO(tuple->source_address, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(tuple->destination_address, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		bpf_core_read(tuple->source_address, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(tuple->destination_address, 16, &sk->__sk_common.skc_v6_daddr);
 		return 0;
 	}
 	return -1;

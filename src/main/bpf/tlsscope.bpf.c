@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tlsscope kernel side: OpenSSL SSL_read/SSL_write(_ex) uprobes that capture plaintext at return,
- * syscall tracepoints that find the socket behind each call, and exec/exit tracepoints that drive
+ * raw syscall tracepoints that find the socket behind each call, and exec/exit tracepoints that drive
  * library discovery in user space. Records go to one ring buffer; losses go to counters.
  */
 #include "vmlinux.h"
@@ -13,6 +13,7 @@
 #include "tlsscope.h"
 #include "maps.h"
 #include "conn.h"
+#include "syscalls.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -288,96 +289,78 @@ int BPF_KRETPROBE(ssl_read_ex_return)
 	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, ex_result(ctx));
 }
 
-/* ---- nested syscalls: the fd an SSL call really reads or writes (layout-free fallback) ---- */
+/* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */
 
-static __always_inline int note_nested_fd(struct trace_event_raw_sys_enter *ctx)
+/* First fd the thread reads or writes during an SSL call: the layout-free fd fallback. */
+static __always_inline void note_nested_fd(__u64 pid_tgid, __s32 fd)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
 
 	if (call && call->nested_fd < 0)
-		call->nested_fd = (__s32)ctx->args[0];
-	return 0;
+		call->nested_fd = fd;
 }
 
-SEC("tracepoint/syscalls/sys_enter_read")
-int nested_read(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_write")
-int nested_write(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int nested_recvfrom(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_sendto")
-int nested_sendto(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_readv")
-int nested_readv(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_writev")
-int nested_writev(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int nested_recvmsg(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int nested_sendmsg(struct trace_event_raw_sys_enter *ctx) { return note_nested_fd(ctx); }
-
-/* ---- connection table ---- */
-
-SEC("tracepoint/syscalls/sys_enter_connect")
-int connect_enter(struct trace_event_raw_sys_enter *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(syscall_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__s32 fd = (__s32)ctx->args[0];
+	__s32 fd;
 
-	if (!is_self(pid_tgid))
-		bpf_map_update_elem(&connect_fds, &pid_tgid, &fd, BPF_ANY);
-	return 0;
+	switch (id) {
+	case TLSSCOPE_NR_READ:
+	case TLSSCOPE_NR_WRITE:
+	case TLSSCOPE_NR_READV:
+	case TLSSCOPE_NR_WRITEV:
+	case TLSSCOPE_NR_SENDTO:
+	case TLSSCOPE_NR_RECVFROM:
+	case TLSSCOPE_NR_SENDMSG:
+	case TLSSCOPE_NR_RECVMSG:
+		note_nested_fd(pid_tgid, (__s32)BPF_CORE_READ(regs, di));
+		return 0;
+	case TLSSCOPE_NR_CONNECT:
+		/* remembered until the exit, which knows whether it worked */
+		fd = (__s32)BPF_CORE_READ(regs, di);
+		if (!is_self(pid_tgid))
+			bpf_map_update_elem(&connect_fds, &pid_tgid, &fd, BPF_ANY);
+		return 0;
+	case TLSSCOPE_NR_CLOSE: {
+		struct tlsscope_conn_key key = {
+			.tgid = pid_tgid >> 32,
+			.fd = (__s32)BPF_CORE_READ(regs, di),
+		};
+
+		bpf_map_delete_elem(&conns, &key);
+		return 0;
+	}
+	default:
+		return 0;
+	}
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int connect_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void connected(__u64 pid_tgid, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__s32 *fd = bpf_map_lookup_elem(&connect_fds, &pid_tgid);
 
 	if (!fd)
-		return 0;
+		return;
 	/* A non-blocking connect has its local port by the time it returns EINPROGRESS. */
-	if ((ctx->ret == 0 || ctx->ret == -EINPROGRESS) &&
-	    !learn_conn(pid_tgid >> 32, *fd, TLSSCOPE_ROLE_CLIENT, NULL))
+	if ((ret == 0 || ret == -EINPROGRESS) && !learn_conn(pid_tgid >> 32, *fd, TLSSCOPE_ROLE_CLIENT, NULL))
 		count(TLSSCOPE_CTR_CONN_TRACKED, 1);
 	bpf_map_delete_elem(&connect_fds, &pid_tgid);
-	return 0;
 }
 
-static __always_inline int accepted(struct trace_event_raw_sys_exit *ctx)
+SEC("tp_btf/sys_exit")
+int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	long id = BPF_CORE_READ(regs, orig_ax);
 
-	if (ctx->ret >= 0 && !is_self(pid_tgid) &&
-	    !learn_conn(pid_tgid >> 32, (__s32)ctx->ret, TLSSCOPE_ROLE_SERVER, NULL))
-		count(TLSSCOPE_CTR_CONN_TRACKED, 1);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept")
-int accept_exit(struct trace_event_raw_sys_exit *ctx) { return accepted(ctx); }
-
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int accept4_exit(struct trace_event_raw_sys_exit *ctx) { return accepted(ctx); }
-
-SEC("tracepoint/syscalls/sys_enter_close")
-int close_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	struct tlsscope_conn_key key = {
-		.tgid = bpf_get_current_pid_tgid() >> 32,
-		.fd = (__s32)ctx->args[0],
-	};
-
-	bpf_map_delete_elem(&conns, &key);
+	if (id == TLSSCOPE_NR_CONNECT) {
+		connected(pid_tgid, ret);
+	} else if ((id == TLSSCOPE_NR_ACCEPT || id == TLSSCOPE_NR_ACCEPT4) && ret >= 0 && !is_self(pid_tgid)) {
+		if (!learn_conn(pid_tgid >> 32, (__s32)ret, TLSSCOPE_ROLE_SERVER, NULL))
+			count(TLSSCOPE_CTR_CONN_TRACKED, 1);
+	}
 	return 0;
 }
 
@@ -399,14 +382,14 @@ static __always_inline int emit_process_event(__u32 type, __u32 pid)
 	return 0;
 }
 
-SEC("tracepoint/sched/sched_process_exec")
-int process_exec(struct trace_event_raw_sched_process_exec *ctx)
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(process_exec, struct task_struct *task)
 {
 	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32);
 }
 
-SEC("tracepoint/sched/sched_process_exit")
-int process_exit(void *ctx)
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(process_exit, struct task_struct *task)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 

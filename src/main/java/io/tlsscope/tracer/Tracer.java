@@ -108,8 +108,8 @@ public class Tracer {
         } catch (LibbpfException e) {
             throw new TracerStartException(explainLoadFailure(e), e);
         }
-        for (TracepointPrograms.Tracepoint tracepoint : TracepointPrograms.ALL) {
-            tracepointLinks.add(object.program(tracepoint.program()).attachTracepoint(tracepoint.category(), tracepoint.name()));
+        for (String program : TracepointPrograms.ALL) {
+            tracepointLinks.add(object.program(program).attachTracing());
         }
         kernelCounters = new KernelCounters(object.map("counters"));
         connections = new KernelConnectionTable(object.map("conns"), PROC);

@@ -19,7 +19,8 @@ public final class SseCollector implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
-    private final HttpClient client = HttpClient.newHttpClient();
+    // HTTP/1.1 like curl -N; the JDK client would otherwise upgrade to h2c
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     public SseCollector(URI uri) {

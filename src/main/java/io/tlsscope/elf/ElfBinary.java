@@ -1,0 +1,119 @@
+package io.tlsscope.elf;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.fornwall.jelf.ElfDynamicSection;
+import net.fornwall.jelf.ElfFile;
+import net.fornwall.jelf.ElfNoteSection;
+import net.fornwall.jelf.ElfSection;
+import net.fornwall.jelf.ElfSegment;
+import net.fornwall.jelf.ElfSymbol;
+import net.fornwall.jelf.ElfSymbolTableSection;
+
+/**
+ * One parsed ELF file, read with jelf (net.fornwall:jelf, a maintained pure-Java ELF parser).
+ * Adds what uprobes need on top of it: a symbol's FILE offset (its virtual address mapped back
+ * through the PT_LOAD segment that contains it).
+ */
+public final class ElfBinary {
+    private static final int PT_LOAD = 1;
+    private static final int STT_FUNC = 2;
+    private static final int STT_GNU_IFUNC = 10;
+    private static final int SHN_UNDEF = 0;
+    private static final int NT_GNU_BUILD_ID = 3;
+
+    private final Path path;
+    private final ElfFile elf;
+
+    private ElfBinary(Path path, ElfFile elf) {
+        this.path = path;
+        this.elf = elf;
+    }
+
+    public static ElfBinary open(Path path) {
+        try {
+            return new ElfBinary(path, ElfFile.from(path));
+        } catch (NoSuchFileException e) {
+            throw new ElfException("read ELF " + path + ": no such file", e);
+        } catch (IOException e) {
+            throw new ElfException("read ELF " + path + ": " + e.getMessage(), e);
+        } catch (net.fornwall.jelf.ElfException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new ElfException("read ELF " + path + ": not an ELF file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean isSharedObject() {
+        return elf.e_type == ElfFile.ET_DYN && elf.firstSegmentByType(3 /* PT_INTERP */) == null;
+    }
+
+    /** File offset of a defined function symbol, from .dynsym first, then .symtab. */
+    public OptionalLong symbolFileOffset(String name) {
+        Optional<ElfSymbol> symbol = definedFunction(elf.getDynamicSymbolTableSection(), name)
+                .or(() -> definedFunction(elf.getSymbolTableSection(), name));
+        return symbol.map(found -> fileOffset(found.st_value)).orElse(OptionalLong.empty());
+    }
+
+    private static Optional<ElfSymbol> definedFunction(ElfSymbolTableSection table, String name) {
+        if (table == null) {
+            return Optional.empty();
+        }
+        for (ElfSymbol symbol : table.symbols) {
+            int type = symbol.getType();
+            if ((type == STT_FUNC || type == STT_GNU_IFUNC) && symbol.st_shndx != SHN_UNDEF
+                    && symbol.st_value != 0 && name.equals(symbol.getName())) {
+                return Optional.of(symbol);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Maps a virtual address to its offset in the file through the PT_LOAD segment holding it. */
+    private OptionalLong fileOffset(long virtualAddress) {
+        for (ElfSegment segment : elf.segmentsOfType(PT_LOAD)) {
+            if (virtualAddress >= segment.p_vaddr && virtualAddress < segment.p_vaddr + segment.p_filesz) {
+                return OptionalLong.of(virtualAddress - segment.p_vaddr + segment.p_offset);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** DT_NEEDED entries: the sonames this file links against. */
+    public List<String> neededLibraries() {
+        ElfDynamicSection dynamic = elf.getDynamicSection();
+        return dynamic == null ? List.of() : List.copyOf(dynamic.getNeededLibraries());
+    }
+
+    /** First match of pattern in .rodata, its bytes read as ISO-8859-1. */
+    public Optional<String> findInReadOnlyData(Pattern pattern) {
+        ElfSection rodata = elf.firstSectionByName(".rodata");
+        if (rodata == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = pattern.matcher(new String(rodata.getData(), StandardCharsets.ISO_8859_1));
+        return matcher.find() ? Optional.of(matcher.group()) : Optional.empty();
+    }
+
+    /** The GNU build id (NT_GNU_BUILD_ID) as lowercase hex. */
+    public Optional<String> buildId() {
+        for (ElfNoteSection notes : elf.sectionsOfType(ElfNoteSection.class)) {
+            for (ElfNoteSection.ElfNote note : notes.notes()) {
+                if (note.type == NT_GNU_BUILD_ID && "GNU".equals(note.name)) {
+                    return Optional.of(HexFormat.of().formatHex(note.descriptorBytes()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

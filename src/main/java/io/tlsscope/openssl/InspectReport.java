@@ -1,0 +1,16 @@
+package io.tlsscope.openssl;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * What {@code tlsscope inspect} finds in one ELF file.
+ *
+ * @param kind    "openssl" (a shared libssl), "static-openssl" (an executable carrying SSL_read and
+ *                SSL_write itself) or "not-tls" (neither)
+ * @param symbols file offsets (what uprobes attach at) of the SSL_* functions present
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InspectReport(String path, String kind, String version, String versionFoundIn, String layout,
+                            String layoutReason, Map<String, String> symbols, String buildId) {
+}

@@ -1,0 +1,175 @@
+package io.tlsscope.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A private PostgreSQL 15 for one test class: its own data dir under /tmp, a self-signed
+ * certificate, ssl=on, TLS-only TCP on a free loopback port (pg_hba: hostssl only), every
+ * statement logged (log_statement=all). Started through setpriv, which execs, so
+ * {@link #postmasterPid()} is the real postmaster. Needs root (to run the server as postgres).
+ */
+public final class PostgresTlsServer implements AutoCloseable {
+    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final Duration START_LIMIT = Duration.ofSeconds(30);
+
+    private final Path directory;
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private Process postmaster;
+
+    private PostgresTlsServer(Path directory, int port) {
+        this.directory = directory;
+        this.dataDir = directory.resolve("data");
+        this.log = directory.resolve("server.log");
+        this.port = port;
+    }
+
+    public static PostgresTlsServer start() {
+        try {
+            Path directory = Files.createTempDirectory("tlsscope-pg-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            PostgresTlsServer server = new PostgresTlsServer(directory, freePort());
+            try {
+                server.initialize();
+                server.launch();
+                return server;
+            } catch (RuntimeException | IOException e) {
+                server.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("start test PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void initialize() throws IOException {
+        Commands.run(List.of("chown", "postgres:postgres", directory.toString()));
+        asPostgres(BIN.resolve("initdb").toString(), "-D", dataDir.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
+        Path key = dataDir.resolve("server.key");
+        Path certificate = dataDir.resolve("server.crt");
+        asPostgres("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2",
+                "-keyout", key.toString(), "-out", certificate.toString());
+        Commands.run(List.of("chmod", "0600", key.toString()));
+        Files.writeString(dataDir.resolve("pg_hba.conf"), """
+                local all all trust
+                hostssl all all 127.0.0.1/32 trust
+                """);
+        Files.writeString(dataDir.resolve("postgresql.conf"), """
+                listen_addresses = '127.0.0.1'
+                port = %d
+                unix_socket_directories = '%s'
+                ssl = on
+                ssl_cert_file = 'server.crt'
+                ssl_key_file = 'server.key'
+                log_statement = 'all'
+                logging_collector = off
+                fsync = off
+                """.formatted(port, directory), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private void launch() throws IOException {
+        Files.createFile(log);
+        Commands.run(List.of("chown", "postgres:postgres", log.toString()));
+        postmaster = new ProcessBuilder(asPostgresCommand(BIN.resolve("postgres").toString(), "-D", dataDir.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (Commands.exitCode(List.of(BIN.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", Integer.toString(port))) != 0) {
+            if (!postmaster.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("test PostgreSQL did not become ready; log:\n" + serverLog());
+            }
+            sleep(100);
+        }
+    }
+
+    private void asPostgres(String... command) {
+        Commands.run(asPostgresCommand(command));
+    }
+
+    private static List<String> asPostgresCommand(String... command) {
+        List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"));
+        full.addAll(List.of(command));
+        return full;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long postmasterPid() {
+        return postmaster.pid();
+    }
+
+    public String connectionUri() {
+        return "postgresql://postgres@127.0.0.1:" + port + "/postgres?sslmode=require";
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String serverLog() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no server log: " + e.getMessage() + ")";
+        }
+    }
+
+    public PsqlSession openPsql() {
+        return PsqlSession.open(connectionUri());
+    }
+
+    /** Fast shutdown (SIGINT), SIGKILL after 20 s, then the directory is removed. Idempotent. */
+    @Override
+    public void close() {
+        if (postmaster != null && postmaster.isAlive()) {
+            Commands.exitCode(List.of("kill", "-INT", Long.toString(postmaster.pid())));
+            try {
+                if (!postmaster.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    postmaster.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deleteRecursively(directory);
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("delete " + root, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
