@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job: build if needed, then run the tlsscope service tracing this host (as root).
+# Settings are environment variables, e.g. QUARKUS_HTTP_PORT=8080 sudo -E ./run.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "run.sh: tlsscope loads eBPF programs and must run as root: sudo ./run.sh" >&2
+  exit 1
+fi
+scripts/deps.sh --build-only
+source scripts/java-home.sh
+
+jar=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  echo "run.sh: building tlsscope"
+  ./mvnw -B -q -DskipTests package
+fi
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve "$@"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what tlsscope needs on Debian 12 that is not there yet (root; idempotent).
+#   scripts/deps.sh              build, run and test packages
+#   scripts/deps.sh --build-only build and run packages only (what ./run.sh needs)
+#   scripts/deps.sh --bench      also what bench/pgbench-tls.sh needs
+set -euo pipefail
+
+build_packages=(clang llvm libbpf-dev libbpf1 linux-libc-dev gcc)
+test_packages=(postgresql-15 postgresql-client-15 openssl procps util-linux)
+
+bench_packages=(bpftrace curl python3)
+
+packages=("${build_packages[@]}")
+case "${1:-}" in
+  --build-only) ;;
+  --bench) packages+=("${test_packages[@]}" "${bench_packages[@]}") ;;
+  *) packages+=("${test_packages[@]}") ;;
+esac
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scripts/deps.sh: run as root (it installs Debian packages)" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "scripts/deps.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d 101: the PostgreSQL package must not start the distro cluster on 5432;
+  # tests run their own private clusters
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,72 @@
+package io.tlsscope.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.testsupport.Readelf;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `tlsscope inspect` on real files of this machine, checked against readelf and `openssl version`. */
+class InspectCommandTest {
+    private static final Path LIBSSL = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run inspect(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new InspectCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        int exitCode = command.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void reportsTheSystemLibsslVersionLayoutAndOffsets() throws IOException {
+        Run run = inspect(LIBSSL.toString());
+        assertThat(run.exitCode()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.get("kind").asText()).isEqualTo("openssl");
+        assertThat(report.get("version").asText()).startsWith("OpenSSL " + Readelf.systemOpensslVersionNumber() + " ");
+        assertThat(report.get("versionFoundIn").asText()).endsWith("libcrypto.so.3"); // via DT_NEEDED
+        assertThat(report.get("layout").asText()).isEqualTo("openssl-3.0");
+        for (String function : new String[] {"SSL_read", "SSL_write", "SSL_read_ex", "SSL_write_ex"}) {
+            long expected = Readelf.functionFileOffset(LIBSSL, function).orElseThrow();
+            assertThat(Long.decode(report.at("/symbols/" + function).asText())).as(function).isEqualTo(expected);
+        }
+        assertThat(report.get("buildId").asText()).matches("[0-9a-f]{40}");
+    }
+
+    @Test
+    void anElfWithoutOpensslIsNotTls() throws IOException {
+        Run run = inspect("/bin/true");
+        assertThat(run.exitCode()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).get("kind").asText()).isEqualTo("not-tls");
+    }
+
+    @Test
+    void aTextFileIsRejectedInOneLine(@TempDir Path directory) throws IOException {
+        Path text = Files.writeString(directory.resolve("notes.txt"), "not an ELF file\n");
+        Run run = inspect(text.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).startsWith("tlsscope inspect: read ELF " + text).doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMissingFileIsRejectedInOneLine() {
+        Run run = inspect("/nonexistent/libssl.so.3");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().strip()).isEqualTo("tlsscope inspect: read ELF /nonexistent/libssl.so.3: no such file");
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test suite, end-to-end tests on the real kernel included (as root: they load eBPF,
+# start a private PostgreSQL with TLS and attach to real libssl).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test.sh: the tests load eBPF programs and must run as root: sudo ./test.sh" >&2
+  exit 1
+fi
+scripts/deps.sh
+source scripts/java-home.sh
+exec ./mvnw -B verify "$@"
