@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# usage: sudo bench/pgbench-tls.sh        (DURATION=20 CLIENTS=4 SCALE=10 TLSSCOPE_PORT=7711 to change;
+#                                           NO_SSE=1 runs the tlsscope phase without an SSE client)
+# One run, three phases of `pgbench -S` over TLS against a private PostgreSQL 15:
+#   untraced, under tlsscope, under a bare bpftrace uprobe+uretprobe counter on the same four
+#   OpenSSL functions. Prints TPS, ratios to untraced, and tlsscope's captured statements
+#   against pgbench's transaction count. Timings on a VM are noisy: read the ratios.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-20}
+CLIENTS=${CLIENTS:-4}
+SCALE=${SCALE:-10}
+TLSSCOPE_PORT=${TLSSCOPE_PORT:-7711}
+PG=/usr/lib/postgresql/15/bin
+LIBSSL=/usr/lib/x86_64-linux-gnu/libssl.so.3
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
+scripts/deps.sh --bench
+# shellcheck source=scripts/java-home.sh
+source scripts/java-home.sh
+jar=target/quarkus-app/quarkus-run.jar
+[ -f "$jar" ] || ./mvnw -B -q -DskipTests package
+
+work=$(mktemp -d /tmp/tlsscope-bench-XXXXXX)
+chown postgres:postgres "$work"
+tracer_pid=""
+cleanup() {
+  [ -n "$tracer_pid" ] && kill "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null
+  setpriv --reuid=postgres --regid=postgres --init-groups "$PG/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+as_postgres "$PG/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
+as_postgres openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
+  -keyout "$work/data/server.key" -out "$work/data/server.crt" 2>/dev/null
+chmod 600 "$work/data/server.key"
+printf 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n' > "$work/data/pg_hba.conf"
+cat >> "$work/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$work'
+ssl = on
+max_connections = 50
+CONF
+as_postgres "$PG/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null
+uri="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=require"
+pgbench -q -i -s "$SCALE" "$uri" >/dev/null 2>&1
+
+run_pgbench() { # prints "tps transactions"
+  pgbench -S -n -c "$CLIENTS" -j 2 -T "$DURATION" "$uri" 2>/dev/null |
+    awk '/number of transactions actually processed/ {split($NF,a,"/"); tx=a[1]} /^tps = / {tps=$3} END {print tps, tx}'
+}
+
+echo "phase 1/3: untraced"
+read -r tps_plain tx_plain < <(run_pgbench)
+
+echo "phase 2/3: under tlsscope"
+QUARKUS_HTTP_PORT=$TLSSCOPE_PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
+  > "$work/tlsscope.log" 2>&1 &
+tracer_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$TLSSCOPE_PORT/q/health/ready" >/dev/null && break
+  sleep 0.3
+done
+curl -sf "http://127.0.0.1:$TLSSCOPE_PORT/q/health/ready" >/dev/null || { echo "tlsscope did not become ready:"; tail -20 "$work/tlsscope.log"; exit 1; }
+if [ "${NO_SSE:-}" = 1 ]; then
+  : > "$work/events.sse"; sleep 60 & # no SSE client: measures capture without delivery
+else
+  curl -sN "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/events" > "$work/events.sse" &
+fi
+sse_pid=$!
+sleep 1
+read -r tps_traced tx_traced < <(run_pgbench)
+sleep 2
+kill "$sse_pid" 2>/dev/null || true
+counters=$(curl -s "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/counters")
+kill "$tracer_pid"; wait "$tracer_pid" 2>/dev/null || true; tracer_pid=""
+
+captured=$(python3 - "$work/events.sse" <<'PY'
+import json, sys
+def captured_statements(path):
+    """SELECTs pgbench sent (comm pgbench, direction write) whose text the stream carried."""
+    count = 0
+    for line in open(path, encoding="utf-8", errors="replace"):
+        if not line.startswith("data:"):
+            continue
+        event = json.loads(line[5:])
+        if event.get("comm") == "pgbench" and event.get("direction") == "write":
+            count += (event.get("text") or "").count("SELECT abalance")
+    return count
+print(captured_statements(sys.argv[1]))
+PY
+)
+
+echo "phase 3/3: under bare bpftrace (uprobe+uretprobe, count only)"
+bpftrace -e "
+uprobe:$LIBSSL:SSL_read, uprobe:$LIBSSL:SSL_write, uprobe:$LIBSSL:SSL_read_ex, uprobe:$LIBSSL:SSL_write_ex { @calls = count(); }
+uretprobe:$LIBSSL:SSL_read, uretprobe:$LIBSSL:SSL_write, uretprobe:$LIBSSL:SSL_read_ex, uretprobe:$LIBSSL:SSL_write_ex { @returns = count(); }
+" > "$work/bpftrace.log" 2>&1 &
+bpftrace_pid=$!
+for _ in $(seq 1 100); do grep -q Attaching "$work/bpftrace.log" && break; sleep 0.2; done
+sleep 1
+read -r tps_bpftrace tx_bpftrace < <(run_pgbench)
+kill -TERM "$bpftrace_pid"; wait "$bpftrace_pid" 2>/dev/null || true # background jobs ignore SIGINT
+
+ratio() { python3 -c "print(f'{$1 / $2:.3f}')"; }
+echo
+echo "pgbench -S, $CLIENTS clients, ${DURATION}s each, TLS (sslmode=require), scale $SCALE"
+printf '%-22s %12s %14s %10s\n' phase tps transactions vs-untraced
+printf '%-22s %12.1f %14s %10s\n' untraced "$tps_plain" "$tx_plain" 1.000
+printf '%-22s %12.1f %14s %10s\n' tlsscope "$tps_traced" "$tx_traced" "$(ratio "$tps_traced" "$tps_plain")"
+printf '%-22s %12.1f %14s %10s\n' "bpftrace (count only)" "$tps_bpftrace" "$tx_bpftrace" "$(ratio "$tps_bpftrace" "$tps_plain")"
+echo
+echo "tlsscope captured $captured of $tx_traced pgbench statements (SELECT abalance in pgbench's SSL_write events)"
+echo "tlsscope counters:"
+python3 -c '
+import json, sys
+for counter in json.load(sys.stdin):
+    if counter["value"]:
+        print("  %-40s %d" % (counter["name"], counter["value"]))
+' <<< "$counters"
