@@ -147,6 +147,7 @@ static long emit_chunk(__u32 index, void *context)
 	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
 	__u32 length;
 	__u64 bounded;
+	__u64 wakeup;
 
 	if (!event || offset >= loop->captured)
 		return 1;
@@ -166,7 +167,9 @@ static long emit_chunk(__u32 index, void *context)
 		count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
 		return 0;
 	}
-	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, 0)) {
+	wakeup = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= TLSSCOPE_WAKEUP_BYTES ?
+		 BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, wakeup)) {
 		count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
 		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
 	}

@@ -60,6 +60,7 @@ final class Libbpf {
     // ring buffer
     static final MethodHandle RING_BUFFER_NEW = errnoCall("ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     static final MethodHandle RING_BUFFER_POLL = call("ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    static final MethodHandle RING_BUFFER_CONSUME = call("ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle RING_BUFFER_FREE = call("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
     // misc
     static final MethodHandle NUM_POSSIBLE_CPUS = call("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));

@@ -26,7 +26,9 @@ import org.jboss.logging.Logger;
  */
 public final class RingBufferReader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RingBufferReader.class);
-    private static final int POLL_TIMEOUT_MILLIS = 100;
+    /** Also the longest a record submitted without wakeup waits to be read. */
+    private static final int POLL_TIMEOUT_MILLIS = 5;
+    private static final int EINTR = 4;
     private static final MethodHandle ON_SAMPLE;
 
     static {
@@ -75,16 +77,25 @@ public final class RingBufferReader implements AutoCloseable {
         thread = Thread.ofPlatform().name(threadName).daemon().start(this::pollLoop);
     }
 
+    /**
+     * Waits for a wakeup at most POLL_TIMEOUT_MILLIS, then also consumes what arrived without one:
+     * the kernel side may submit records without waking the reader (BPF_RB_NO_WAKEUP) to batch
+     * them, so a timed-out poll must still drain the buffer.
+     */
     private void pollLoop() {
         while (running) {
             try {
                 int result = (int) Libbpf.RING_BUFFER_POLL.invokeExact(ringBuffer, POLL_TIMEOUT_MILLIS);
-                if (result < 0 && result != -4) { // -EINTR: a signal, poll again
-                    LOG.errorf("ring buffer %s: poll failed: %s", threadName, new LibbpfException("poll ring buffer", -result).getMessage());
+                if (result == 0) {
+                    result = (int) Libbpf.RING_BUFFER_CONSUME.invokeExact(ringBuffer);
+                }
+                if (result < 0 && result != -EINTR) {
+                    LOG.errorf("ring buffer %s: reading failed, events are lost until restart: %s", threadName,
+                            new LibbpfException("read ring buffer", -result).getMessage());
                     return;
                 }
             } catch (Throwable e) {
-                LOG.errorf(e, "ring buffer %s: reader stopped", threadName);
+                LOG.errorf(e, "ring buffer %s: reader stopped, events are lost until restart", threadName);
                 return;
             }
         }
