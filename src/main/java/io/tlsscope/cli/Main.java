@@ -14,7 +14,8 @@ import java.util.Set;
 public final class Main {
     private static final Set<String> ONE_SHOT_COMMANDS = Set.of("inspect", "help", "-h", "--help", "-V", "--version");
 
-    private Main() {
+    Main() {
+        // package-private: Quarkus registers the @QuarkusMain class as a bean
     }
 
     public static void main(String... args) {

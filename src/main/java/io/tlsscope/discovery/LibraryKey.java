@@ -6,9 +6,9 @@ package io.tlsscope.discovery;
  */
 public record LibraryKey(int deviceMajor, int deviceMinor, long inode) {
 
-    /** "major:minor" in hexadecimal, as in /proc/PID/maps. */
+    /** "major:minor" in two-digit hexadecimal, as /proc/PID/maps prints it. */
     public String device() {
-        return Integer.toHexString(deviceMajor) + ":" + Integer.toHexString(deviceMinor);
+        return "%02x:%02x".formatted(deviceMajor, deviceMinor);
     }
 
     /** The device as glibc's makedev() encodes it, to compare with stat's st_dev. */

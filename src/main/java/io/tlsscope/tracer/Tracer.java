@@ -55,12 +55,13 @@ public class Tracer {
     private final AtomicLong startFailures = new AtomicLong();
     private final List<BpfLink> tracepointLinks = new ArrayList<>();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
-    private BpfObject object;
-    private RingBufferReader reader;
-    private LibraryRegistry registry;
-    private Discovery discovery;
-    private KernelCounters kernelCounters;
-    private KernelConnectionTable connections;
+    // written under this object's lock by start/stop, read lock-free by REST threads
+    private volatile BpfObject object;
+    private volatile RingBufferReader reader;
+    private volatile LibraryRegistry registry;
+    private volatile Discovery discovery;
+    private volatile KernelCounters kernelCounters;
+    private volatile KernelConnectionTable connections;
 
     public Tracer(TlsscopeConfig config, EventBus bus) {
         this.config = config;

@@ -59,8 +59,10 @@ class PostgresTlsCaptureTest {
     @Test
     void capturesQueryFromClientWriteAndServerRead() throws IOException {
         awaitPostmasterTraced();
-        try (SseCollector sse = new SseCollector(eventsUri); PsqlSession psql = server.openPsql()) {
-            awaitSseClient();
+        long clientsBefore = sseClients();
+        try (SseCollector sse = new SseCollector(eventsUri); SseCollector secondClient = new SseCollector(eventsUri);
+             PsqlSession psql = server.openPsql()) {
+            awaitSseClients(clientsBefore + 2);
             long backendPid = psql.backendPid();
             String marker = "marker-" + UUID.randomUUID();
             assertThat(psql.query("SELECT '" + marker + "';").trim()).isEqualTo(marker);
@@ -82,14 +84,18 @@ class PostgresTlsCaptureTest {
             assertThat(clientEvent.at("/connection/source").asText()).isEqualTo(serverEvent.at("/connection/destination").asText());
             assertThat(clientEvent.at("/connection/destination").asText()).isEqualTo("127.0.0.1:" + server.port());
             assertThat(clientEvent.at("/library/inode").asLong()).isEqualTo(serverEvent.at("/library/inode").asLong());
+            // every SSE client gets every event
+            Await.until(CAPTURE_WAIT, "the second SSE client to get the query too", () ->
+                    contains(stream(secondClient, psql.pid(), "write"), queryMessage));
         }
     }
 
     @Test
     void capturesA100KilobyteQueryWhole() {
         awaitPostmasterTraced();
+        long clientsBefore = sseClients();
         try (SseCollector sse = new SseCollector(eventsUri); PsqlSession psql = server.openPsql()) {
-            awaitSseClient();
+            awaitSseClients(clientsBefore + 1);
             long backendPid = psql.backendPid();
             String marker = "big-" + UUID.randomUUID();
             String literal = marker + "x".repeat(100 * 1024);
@@ -116,9 +122,12 @@ class PostgresTlsCaptureTest {
                         .contains(server.postmasterPid()));
     }
 
-    private static void awaitSseClient() {
-        Await.until(Duration.ofSeconds(10), "the SSE client to be subscribed", () ->
-                given().get("/api/v1/counters").jsonPath().getLong("find { it.name == 'sse.clients' }.value") > 0);
+    private static long sseClients() {
+        return given().get("/api/v1/counters").jsonPath().getLong("find { it.name == 'sse.clients' }.value");
+    }
+
+    private static void awaitSseClients(long clients) {
+        Await.until(Duration.ofSeconds(10), clients + " SSE clients to be subscribed", () -> sseClients() >= clients);
     }
 
     /** The statement exactly as the server logged it (log_statement=all): the ground truth. */

@@ -1,0 +1,112 @@
+package io.tlsscope.packaged;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged application (target/quarkus-app/quarkus-run.jar) started the way users start it,
+ * but as the unprivileged user nobody: loading BPF is refused by the real kernel, and the service
+ * must stay up, serve its API, Swagger UI and OpenAPI, and say on /q/health why it is not tracing.
+ */
+class PackagedAppIT {
+    private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static Process service;
+    private static Path log;
+    private static int port;
+
+    @BeforeAll
+    static void startAsNobody() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        log = Files.createTempFile("tlsscope-packaged-", ".log");
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+        command.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
+        service = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (status("/q/health/live") != 200) {
+            assertThat(service.isAlive()).as("service alive; log:\n%s", Files.readString(log)).isTrue();
+            assertThat(System.nanoTime()).as("service answering; log:\n%s", Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (service != null) {
+            service.destroy();
+            if (!service.waitFor(20, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(log);
+    }
+
+    @Test
+    void withoutRootHealthIsDownWithAnActionableReason() throws Exception {
+        HttpResponse<String> health = get("/q/health/ready");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode tracer = new ObjectMapper().readTree(health.body()).at("/checks/0/data");
+        assertThat(tracer.get("state").asText()).isEqualTo("DOWN");
+        assertThat(tracer.get("reason").asText()).contains("run tlsscope as root");
+        assertThat(get("/api/v1/counters").body()).contains("\"tracer.start-failures\"");
+    }
+
+    @Test
+    void servesSwaggerUiAndOpenApi() throws Exception {
+        assertThat(get("/q/openapi").body()).contains("/api/v1/events").contains("/api/v1/libraries").contains("/api/v1/counters");
+        HttpResponse<String> swagger = get("/q/swagger-ui/");
+        assertThat(swagger.statusCode()).isEqualTo(200);
+        assertThat(swagger.body()).containsIgnoringCase("swagger");
+    }
+
+    @Test
+    void inspectRunsBesideTheServiceWithoutTakingItsPort() throws Exception {
+        Process inspect = new ProcessBuilder(JAVA, "-Dquarkus.http.port=" + port, "-jar", JAR.toString(),
+                "inspect", "/usr/lib/x86_64-linux-gnu/libssl.so.3").redirectErrorStream(false).start();
+        String out = new String(inspect.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(inspect.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(inspect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(inspect.exitValue()).as("stderr: %s", err).isZero();
+        assertThat(new ObjectMapper().readTree(out).get("kind").asText()).isEqualTo("openssl");
+        assertThat(status("/q/health/live")).isEqualTo(200);
+    }
+
+    private static int status(String path) {
+        try {
+            return get(path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
