@@ -12,7 +12,6 @@ DURATION=${DURATION:-20}
 CLIENTS=${CLIENTS:-4}
 SCALE=${SCALE:-10}
 TLSSCOPE_PORT=${TLSSCOPE_PORT:-7711}
-PG=/usr/lib/postgresql/15/bin
 LIBSSL=/usr/lib/x86_64-linux-gnu/libssl.so.3
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
@@ -23,32 +22,16 @@ jar=target/quarkus-app/quarkus-run.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests package
 
 work=$(mktemp -d /tmp/tlsscope-bench-XXXXXX)
-chown postgres:postgres "$work"
 tracer_pid=""
 cleanup() {
   [ -n "$tracer_pid" ] && kill "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null
-  setpriv --reuid=postgres --regid=postgres --init-groups "$PG/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+  scripts/pg-tls.sh stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
-
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-as_postgres "$PG/initdb" -D "$work/data" -A trust -U postgres --no-sync >/dev/null
-as_postgres openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 \
-  -keyout "$work/data/server.key" -out "$work/data/server.crt" 2>/dev/null
-chmod 600 "$work/data/server.key"
-printf 'local all all trust\nhostssl all all 127.0.0.1/32 trust\n' > "$work/data/pg_hba.conf"
-cat >> "$work/data/postgresql.conf" <<CONF
-listen_addresses = '127.0.0.1'
-port = $port
-unix_socket_directories = '$work'
-ssl = on
-max_connections = 50
-CONF
-as_postgres "$PG/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null
-uri="postgresql://postgres@127.0.0.1:$port/postgres?sslmode=require"
+uri=$(scripts/pg-tls.sh start "$work/pg" "$port")
 pgbench -q -i -s "$SCALE" "$uri" >/dev/null 2>&1
 
 run_pgbench() { # prints "tps transactions"

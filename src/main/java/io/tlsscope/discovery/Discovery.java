@@ -65,7 +65,30 @@ public final class Discovery implements AutoCloseable {
     }
 
     public void onExit(int pid) {
-        thread.execute(() -> registry.processExited(pid));
+        thread.execute(() -> {
+            for (LibraryKey key : registry.processExited(pid)) {
+                detachUnlessStillMapped(key);
+            }
+        });
+    }
+
+    /**
+     * The last known user of key is gone; processes that were forked without exec may still map
+     * it (they were never scanned), so look for them before removing the probes.
+     */
+    private void detachUnlessStillMapped(LibraryKey key) {
+        boolean stillMapped = false;
+        for (int pid : scanner.pids()) {
+            for (LibraryMapping mapping : scanner.tlsLibraries(pid)) {
+                if (mapping.key().equals(key)) {
+                    registry.processUses(mapping);
+                    stillMapped = true;
+                }
+            }
+        }
+        if (!stillMapped) {
+            registry.detachUnused(key);
+        }
     }
 
     private boolean scan(int pid) {

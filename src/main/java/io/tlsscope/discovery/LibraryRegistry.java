@@ -89,18 +89,32 @@ public final class LibraryRegistry {
         }
     }
 
-    /** Forgets pid; detaches every library it was the last user of. */
-    public synchronized void processExited(int pid) {
+    /**
+     * Forgets pid. Returns the libraries it was the last known user of: they stay attached until
+     * {@link #detachUnused} is called, because forked children that never exec'd (e.g. daemons,
+     * PostgreSQL backends) may still map them without being known here.
+     */
+    public synchronized List<LibraryKey> processExited(int pid) {
         Set<LibraryKey> keys = keysByPid.remove(pid);
         if (keys == null) {
-            return;
+            return List.of();
         }
+        List<LibraryKey> lastUser = new ArrayList<>();
         for (LibraryKey key : keys) {
             Entry entry = byKey.get(key);
             if (entry != null && entry.pids.remove(pid) && entry.pids.isEmpty()) {
-                byKey.remove(key);
-                detach(entry);
+                lastUser.add(key);
             }
+        }
+        return lastUser;
+    }
+
+    /** Removes the probes of key, unless a process was recorded as using it meanwhile. */
+    public synchronized void detachUnused(LibraryKey key) {
+        Entry entry = byKey.get(key);
+        if (entry != null && entry.pids.isEmpty()) {
+            byKey.remove(key);
+            detach(entry);
         }
     }
 
