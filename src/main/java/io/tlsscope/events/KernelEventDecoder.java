@@ -40,10 +40,10 @@ public final class KernelEventDecoder {
     private static final int FLAGS = (int) tlsDataOffset("flags");
     private static final int COMM = (int) tlsDataOffset("comm");
     private static final int TUPLE = (int) tlsDataOffset("tuple");
-    private static final int TUPLE_SOURCE_PORT = TUPLE + tupleOffset("source_port");
-    private static final int TUPLE_DESTINATION_PORT = TUPLE + tupleOffset("destination_port");
-    private static final int TUPLE_SOURCE_ADDRESS = TUPLE + tupleOffset("source_address");
-    private static final int TUPLE_DESTINATION_ADDRESS = TUPLE + tupleOffset("destination_address");
+    private static final int TUPLE_SOURCE_PORT = TUPLE + KernelAbi.tupleOffset("source_port");
+    private static final int TUPLE_DESTINATION_PORT = TUPLE + KernelAbi.tupleOffset("destination_port");
+    private static final int TUPLE_SOURCE_ADDRESS = TUPLE + KernelAbi.tupleOffset("source_address");
+    private static final int TUPLE_DESTINATION_ADDRESS = TUPLE + KernelAbi.tupleOffset("destination_address");
     private static final int PROCESS_PID = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("pid"));
     private static final int PROCESS_COMM = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("comm"));
     private static final int HEADER = (int) KernelAbi.TLS_DATA_EVENT.byteSize();
@@ -145,10 +145,6 @@ public final class KernelEventDecoder {
         } catch (UnknownHostException impossible) {
             throw new IllegalStateException("address of length " + addressLength + " rejected", impossible);
         }
-    }
-
-    private static int tupleOffset(String field) {
-        return (int) KernelAbi.TUPLE.byteOffset(groupElement(field));
     }
 
     private static String comm(ByteBuffer buffer, int offset) {

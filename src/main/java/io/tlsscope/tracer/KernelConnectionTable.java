@@ -26,10 +26,10 @@ final class KernelConnectionTable {
     private static final int AF_INET6 = 10;
     private static final int TUPLE = (int) KernelAbi.CONN.byteOffset(groupElement("tuple"));
     private static final int LEARNED_NS = (int) KernelAbi.CONN.byteOffset(groupElement("learned_ns"));
-    private static final int SOURCE_PORT = TUPLE + tupleOffset("source_port");
-    private static final int DESTINATION_PORT = TUPLE + tupleOffset("destination_port");
-    private static final int SOURCE_ADDRESS = TUPLE + tupleOffset("source_address");
-    private static final int DESTINATION_ADDRESS = TUPLE + tupleOffset("destination_address");
+    private static final int SOURCE_PORT = TUPLE + KernelAbi.tupleOffset("source_port");
+    private static final int DESTINATION_PORT = TUPLE + KernelAbi.tupleOffset("destination_port");
+    private static final int SOURCE_ADDRESS = TUPLE + KernelAbi.tupleOffset("source_address");
+    private static final int DESTINATION_ADDRESS = TUPLE + KernelAbi.tupleOffset("destination_address");
 
     private final BpfMap conns;
     private final Path procRoot;
@@ -90,7 +90,4 @@ final class KernelConnectionTable {
         return endpoint.getAddress().getAddress();
     }
 
-    private static int tupleOffset(String field) {
-        return (int) KernelAbi.TUPLE.byteOffset(groupElement(field));
-    }
 }

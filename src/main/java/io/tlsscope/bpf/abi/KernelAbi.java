@@ -94,6 +94,11 @@ public final class KernelAbi {
         return TLS_DATA_EVENT.byteOffset(groupElement(field));
     }
 
+    /** Byte offset of a field of {@link #TUPLE} within the tuple. */
+    public static int tupleOffset(String field) {
+        return (int) TUPLE.byteOffset(groupElement(field));
+    }
+
     private KernelAbi() {
     }
 }
