@@ -22,6 +22,7 @@ jar=target/quarkus-app/quarkus-run.jar
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests package
 
 work=$(mktemp -d /tmp/tlsscope-bench-XXXXXX)
+chmod 755 "$work" # the server runs as postgres below it
 tracer_pid=""
 cleanup() {
   [ -n "$tracer_pid" ] && kill "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null

@@ -1,0 +1,104 @@
+package io.tlsscope.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.events.EventSubscription;
+import io.tlsscope.events.TlsDataEvent;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One SSE client of /api/v1/events. Events wait in the client's own bounded
+ * {@link EventSubscription} (oldest dropped and counted when full); a worker turns whatever is
+ * waiting into one HTTP write of up to {@link #MAX_BATCH} SSE events, and stops while the
+ * connection's write queue is full, resuming on drain. So a slow client costs only its own events,
+ * and a fast one gets many events per write instead of one write and one event-loop hop per event.
+ */
+final class SseConnection {
+    static final int MAX_BATCH = 512;
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServerResponse response;
+    private final EventSubscription subscription;
+    private final Function<TlsDataEvent, EventView> views;
+    private final ObjectMapper json;
+    private final Executor worker;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile boolean closed;
+
+    SseConnection(HttpServerResponse response, EventSubscription subscription, Function<TlsDataEvent, EventView> views,
+                  ObjectMapper json, Executor worker) {
+        this.response = response;
+        this.subscription = subscription;
+        this.views = views;
+        this.json = json;
+        this.worker = worker;
+    }
+
+    /** Sends the headers and starts forwarding; call on the request's event loop. */
+    void open() {
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no");
+        response.closeHandler(ignored -> close());
+        response.exceptionHandler(ignored -> close());
+        response.drainHandler(ignored -> schedule());
+        subscription.onAvailable(this::schedule);
+        response.write(": tlsscope event stream\n\n");
+        schedule();
+    }
+
+    /** Any thread, never blocks: one drain task at a time, bursts coalesced. */
+    private void schedule() {
+        if (!closed && scheduled.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                scheduled.set(false);
+                drain();
+            });
+        }
+    }
+
+    private void drain() {
+        if (pending.getAndIncrement() != 0) {
+            return; // the running drain loops once more
+        }
+        do {
+            while (!closed && !response.writeQueueFull()) {
+                Buffer batch = nextBatch();
+                if (batch.length() == 0) {
+                    break;
+                }
+                response.write(batch);
+            }
+        } while (pending.decrementAndGet() != 0);
+    }
+
+    private Buffer nextBatch() {
+        Buffer batch = Buffer.buffer();
+        for (int events = 0; events < MAX_BATCH; events++) {
+            TlsDataEvent event = subscription.poll();
+            if (event == null) {
+                break;
+            }
+            try {
+                batch.appendBytes(DATA).appendBytes(json.writeValueAsBytes(views.apply(event))).appendBytes(END);
+            } catch (JsonProcessingException impossible) {
+                throw new IllegalStateException("serialize event " + event.callId(), impossible);
+            }
+        }
+        return batch;
+    }
+
+    private void close() {
+        closed = true;
+        subscription.close();
+    }
+}
