@@ -176,8 +176,31 @@ static long emit_chunk(__u32 index, void *context)
 	return 0;
 }
 
-/* Common return path: bytes is what the call really moved (0: failed, nothing to read). */
-static __always_inline int exit_ssl_call(void *ctx, __u8 direction, __u64 bytes)
+/* SSL_read/SSL_write return the byte count, <= 0 on failure. */
+static __always_inline __u64 plain_result(struct pt_regs *ctx)
+{
+	int result = (int)PT_REGS_RC(ctx);
+
+	return result > 0 ? (__u64)result : 0;
+}
+
+/* The _ex forms return 1 on success and store the byte count through their size_t* argument. */
+static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_call *call)
+{
+	__u64 bytes = 0;
+
+	if ((int)PT_REGS_RC(ctx) != 1 || !call->length_out)
+		return 0;
+	if (bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call->length_out))
+		return 0;
+	return bytes;
+}
+
+/*
+ * Common return path. The byte count the call really moved is the return value for SSL_read and
+ * SSL_write (<= 0: failed); the _ex forms return 1 and store it through their size_t* argument.
+ */
+static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bool ex_form)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -189,6 +212,7 @@ static __always_inline int exit_ssl_call(void *ctx, __u8 direction, __u64 bytes)
 	__u32 zero = 0;
 	__u32 cap = tlsscope_config.max_bytes_per_call;
 	__u32 chunks;
+	__u64 bytes;
 	__s32 fd;
 	__u8 method;
 
@@ -197,6 +221,7 @@ static __always_inline int exit_ssl_call(void *ctx, __u8 direction, __u64 bytes)
 			count(TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
+	bytes = ex_form ? ex_result(ctx, call) : plain_result(ctx);
 	if (bytes == 0 || bytes > 0x7fffffff) {
 		count(TLSSCOPE_CTR_CALLS_FAILED, 1);
 		goto done;
@@ -246,50 +271,28 @@ done:
 	return 0;
 }
 
-/* SSL_read/SSL_write return the byte count, <= 0 on failure. */
-static __always_inline __u64 plain_result(struct pt_regs *ctx)
-{
-	int result = (int)PT_REGS_RC(ctx);
-
-	return result > 0 ? (__u64)result : 0;
-}
-
-/* The _ex forms return 1 on success and store the byte count through their size_t* argument. */
-static __always_inline __u64 ex_result(struct pt_regs *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
-	__u64 bytes = 0;
-
-	if ((int)PT_REGS_RC(ctx) != 1 || !call || !call->length_out)
-		return 0;
-	if (bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call->length_out))
-		return 0;
-	return bytes;
-}
-
 SEC("uretprobe")
 int BPF_KRETPROBE(ssl_write_return)
 {
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, plain_result(ctx));
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, false);
 }
 
 SEC("uretprobe")
 int BPF_KRETPROBE(ssl_read_return)
 {
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, plain_result(ctx));
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, false);
 }
 
 SEC("uretprobe")
 int BPF_KRETPROBE(ssl_write_ex_return)
 {
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, ex_result(ctx));
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, true);
 }
 
 SEC("uretprobe")
 int BPF_KRETPROBE(ssl_read_ex_return)
 {
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, ex_result(ctx));
+	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, true);
 }
 
 /* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */

@@ -21,12 +21,16 @@ public final class OpenSslVersionDetector {
     }
 
     public static Optional<DetectedVersion> detect(Path library) {
-        ElfBinary elf;
         try {
-            elf = ElfBinary.open(library);
+            return detect(ElfBinary.open(library));
         } catch (ElfException unreadable) {
             return Optional.empty();
         }
+    }
+
+    /** Same, for a library already parsed. */
+    public static Optional<DetectedVersion> detect(ElfBinary elf) {
+        Path library = elf.path();
         Optional<DetectedVersion> own = banner(elf);
         if (own.isPresent()) {
             return own;

@@ -25,7 +25,7 @@ public final class TlsLibraryInspector {
         }
         boolean tls = symbols.containsKey("SSL_read") && symbols.containsKey("SSL_write");
         String kind = !tls ? "not-tls" : elf.isSharedObject() ? "openssl" : "static-openssl";
-        Optional<OpenSslVersionDetector.DetectedVersion> detected = tls ? OpenSslVersionDetector.detect(file) : Optional.empty();
+        Optional<OpenSslVersionDetector.DetectedVersion> detected = tls ? OpenSslVersionDetector.detect(elf) : Optional.empty();
         Optional<OpenSslLayout> layout = detected.flatMap(found -> OpenSslLayouts.load().forVersion(found.version()));
         return new InspectReport(
                 file.toString(),

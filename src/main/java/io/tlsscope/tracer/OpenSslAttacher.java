@@ -54,7 +54,7 @@ final class OpenSslAttacher implements LibraryAttacher {
         } catch (ElfException e) {
             throw new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
-        var detected = OpenSslVersionDetector.detect(mapping.openPath());
+        var detected = OpenSslVersionDetector.detect(elf);
         Optional<String> version = detected.map(found -> found.version().text());
         Optional<OpenSslLayout> layout = detected.flatMap(found -> knownLayouts.forVersion(found.version()));
 
