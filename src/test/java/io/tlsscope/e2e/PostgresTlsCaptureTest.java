@@ -12,6 +12,7 @@ import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.PostgresTlsServer;
 import io.tlsscope.testsupport.PsqlSession;
 import io.tlsscope.testsupport.SseCollector;
+import io.tlsscope.testsupport.TracerApi;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -58,11 +59,11 @@ class PostgresTlsCaptureTest {
 
     @Test
     void capturesQueryFromClientWriteAndServerRead() throws IOException {
-        awaitPostmasterTraced();
-        long clientsBefore = sseClients();
+        TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+        long clientsBefore = TracerApi.sseClients();
         try (SseCollector sse = new SseCollector(eventsUri); SseCollector secondClient = new SseCollector(eventsUri);
              PsqlSession psql = server.openPsql()) {
-            awaitSseClients(clientsBefore + 2);
+            TracerApi.awaitSseClients(clientsBefore + 2);
             long backendPid = psql.backendPid();
             String marker = "marker-" + UUID.randomUUID();
             assertThat(psql.query("SELECT '" + marker + "';").trim()).isEqualTo(marker);
@@ -92,10 +93,10 @@ class PostgresTlsCaptureTest {
 
     @Test
     void capturesA100KilobyteQueryWhole() {
-        awaitPostmasterTraced();
-        long clientsBefore = sseClients();
+        TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+        long clientsBefore = TracerApi.sseClients();
         try (SseCollector sse = new SseCollector(eventsUri); PsqlSession psql = server.openPsql()) {
-            awaitSseClients(clientsBefore + 1);
+            TracerApi.awaitSseClients(clientsBefore + 1);
             long backendPid = psql.backendPid();
             String marker = "big-" + UUID.randomUUID();
             String literal = marker + "x".repeat(100 * 1024);
@@ -114,20 +115,6 @@ class PostgresTlsCaptureTest {
             assertThat(call.getLast().get("lastChunk").asBoolean()).isTrue();
             assertThat(call).allSatisfy(event -> assertThat(event.get("truncated").asBoolean()).isFalse());
         }
-    }
-
-    private static void awaitPostmasterTraced() {
-        Await.until(CAPTURE_WAIT, "the postmaster's libssl to be attached", () ->
-                given().get("/api/v1/libraries").jsonPath().getList("pids.flatten()", Long.class)
-                        .contains(server.postmasterPid()));
-    }
-
-    private static long sseClients() {
-        return given().get("/api/v1/counters").jsonPath().getLong("find { it.name == 'sse.clients' }.value");
-    }
-
-    private static void awaitSseClients(long clients) {
-        Await.until(Duration.ofSeconds(10), clients + " SSE clients to be subscribed", () -> sseClients() >= clients);
     }
 
     /** The statement exactly as the server logged it (log_statement=all): the ground truth. */
