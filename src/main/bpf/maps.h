@@ -64,13 +64,37 @@ struct {
 	__type(value, __s32);
 } ssl_fds SEC(".maps");
 
-/* Struct layout per library id (the attach cookie), written by user space at attach time. */
+/* Every known OpenSSL struct layout, by index; written by user space once, before any attach. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TLSSCOPE_MAX_LAYOUTS);
+	__type(key, __u32);
+	__type(value, struct tlsscope_layout);
+} layout_table SEC(".maps");
+
+/* Detected (hint) or forced layout per library id (the attach cookie), written by user space. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
-	__type(value, struct tlsscope_layout);
-} layouts SEC(".maps");
+	__type(value, struct tlsscope_layout_choice);
+} library_layouts SEC(".maps");
+
+/* fds handed to SSL_set_fd/SSL_set_rfd/SSL_set_wfd per (tgid, SSL*); forgotten at SSL_free. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ssl_key);
+	__type(value, struct tlsscope_set_fds);
+} ssl_set_fds SEC(".maps");
+
+/* Per-CPU count of fds each layout table slot resolved. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TLSSCOPE_MAX_LAYOUTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} layout_counters SEC(".maps");
 
 /* One record's worth of scratch per CPU: the verifier-friendly way to emit variable-size data. */
 struct chunk_scratch {
@@ -91,13 +115,17 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-static __always_inline void count(enum tlsscope_counter counter, __u64 amount)
+static __always_inline void count_in(void *map, __u32 key, __u64 amount)
 {
-	__u32 key = counter;
-	__u64 *value = bpf_map_lookup_elem(&counters, &key);
+	__u64 *value = bpf_map_lookup_elem(map, &key);
 
 	if (value)
 		*value += amount; /* per-CPU slot: no other writer */
+}
+
+static __always_inline void count(enum tlsscope_counter counter, __u64 amount)
+{
+	count_in(&counters, counter, amount);
 }
 
 #endif /* TLSSCOPE_MAPS_H */

@@ -23,6 +23,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile struct tlsscope_config tlsscope_config = {
 	.self_tgid = 0,
 	.max_bytes_per_call = 256 * 1024,
+	.layout_count = 0,
 };
 
 static __always_inline bool is_self(__u64 pid_tgid)
@@ -75,12 +76,63 @@ int BPF_KPROBE(ssl_read_ex_entry, void *ssl, void *buffer, size_t length, size_t
 	return enter_ssl_call((__u64)ssl, (__u64)buffer, (__u64)read_bytes, TLSSCOPE_FUNCTION_SSL_READ_EX);
 }
 
+/* ---- SSL_set_fd family and SSL_free: the fds a process names explicitly ---- */
+
+static __always_inline int remember_set_fd(__u64 ssl, __s32 fd, bool for_read, bool for_write)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_key key = { .tgid = pid_tgid >> 32, .ssl = ssl };
+	struct tlsscope_set_fds fds = { .read_fd = -1, .write_fd = -1 };
+	struct tlsscope_set_fds *known;
+
+	if (is_self(pid_tgid))
+		return 0;
+	known = bpf_map_lookup_elem(&ssl_set_fds, &key);
+	if (known)
+		fds = *known;
+	if (for_read)
+		fds.read_fd = fd;
+	if (for_write)
+		fds.write_fd = fd;
+	bpf_map_update_elem(&ssl_set_fds, &key, &fds, BPF_ANY);
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_set_fd_entry, void *ssl, int fd)
+{
+	return remember_set_fd((__u64)ssl, fd, true, true);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_set_rfd_entry, void *ssl, int fd)
+{
+	return remember_set_fd((__u64)ssl, fd, true, false);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(ssl_set_wfd_entry, void *ssl, int fd)
+{
+	return remember_set_fd((__u64)ssl, fd, false, true);
+}
+
+/* A freed SSL*'s address is soon reused by a new SSL object: its fds must not be inherited. */
+SEC("uprobe")
+int BPF_KPROBE(ssl_free_entry, void *ssl)
+{
+	struct ssl_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .ssl = (__u64)ssl };
+
+	bpf_map_delete_elem(&ssl_fds, &key);
+	bpf_map_delete_elem(&ssl_set_fds, &key);
+	return 0;
+}
+
 /* ---- fd resolution at return ---- */
 
-/* fd from SSL->rbio->num with the library's layout; -1 when unknown or unreadable. */
-static __always_inline __s32 fd_from_layout(__u32 library_id, __u64 ssl)
+/* SSL->rbio->num with one layout of the table; -1 when the slot is empty or memory unreadable. */
+static __always_inline __s32 fd_with_layout(__u32 index, __u64 ssl)
 {
-	struct tlsscope_layout *layout = bpf_map_lookup_elem(&layouts, &library_id);
+	struct tlsscope_layout *layout = bpf_map_lookup_elem(&layout_table, &index);
 	__u64 bio = 0;
 	__s32 fd = -1;
 
@@ -93,26 +145,105 @@ static __always_inline __s32 fd_from_layout(__u32 library_id, __u64 ssl)
 	return fd;
 }
 
+struct layout_scan {
+	__u64 ssl;
+	__u32 tgid;
+	__s32 skip;   /* the library's own layout, tried already */
+	__s32 fd;     /* result, -1 while none */
+	__u32 layout; /* table index that gave fd */
+	struct tlsscope_conn conn;
+};
+
+static long try_layout(__u32 index, void *context)
+{
+	struct layout_scan *scan = context;
+	__s32 fd;
+
+	if (index >= tlsscope_config.layout_count)
+		return 1;
+	if ((__s32)index == scan->skip)
+		return 0;
+	fd = fd_with_layout(index, scan->ssl);
+	if (fd < 0 || find_conn(scan->tgid, fd, &scan->conn))
+		return 0;
+	scan->fd = fd;
+	scan->layout = index;
+	return 1;
+}
+
 /*
- * Tries, in order, the layout, the nested syscall and the cached fd of this SSL*; each candidate
- * must be a TCP socket of the process. Fills conn and returns the method, or TLSSCOPE_FD_NONE.
+ * The fd the struct layouts give: the library's detected layout first, then (unless the layout is
+ * forced) every other known layout; the first fd that is a TCP socket of the process wins.
  */
-static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, const struct ssl_call *call,
-				       __s32 *fd, struct tlsscope_conn *conn)
+static __always_inline __s32 fd_from_layouts(__u32 tgid, __u32 library_id, __u64 ssl, __u8 *layout,
+					     struct tlsscope_conn *conn)
+{
+	struct tlsscope_layout_choice *choice = bpf_map_lookup_elem(&library_layouts, &library_id);
+	struct layout_scan scan = { .ssl = ssl, .tgid = tgid, .skip = -1, .fd = -1 };
+	__s32 fd;
+
+	if (choice && choice->layout >= 0) {
+		scan.skip = choice->layout;
+		fd = fd_with_layout(choice->layout, ssl);
+		if (fd >= 0 && !find_conn(tgid, fd, conn)) {
+			*layout = choice->layout;
+			return fd;
+		}
+		count(TLSSCOPE_CTR_LAYOUT_REJECTED, 1);
+		if (choice->flags & TLSSCOPE_LAYOUT_FORCED)
+			return -1;
+	}
+	bpf_loop(TLSSCOPE_MAX_LAYOUTS, try_layout, &scan, 0);
+	if (scan.fd >= 0) {
+		*conn = scan.conn;
+		*layout = scan.layout;
+	}
+	return scan.fd;
+}
+
+/* The fd the process handed to SSL_set_fd (or _rfd/_wfd for this direction); -1 if none. */
+static __always_inline __s32 fd_from_set_fd(const struct ssl_key *key, __u8 direction)
+{
+	struct tlsscope_set_fds *fds = bpf_map_lookup_elem(&ssl_set_fds, key);
+
+	if (!fds)
+		return -1;
+	return direction == TLSSCOPE_DIRECTION_READ ? fds->read_fd : fds->write_fd;
+}
+
+/*
+ * Finds the socket of a call: the layouts, then the nested syscall, then SSL_set_fd, then the fd
+ * this SSL* resolved to before; each candidate must be a TCP socket of the process. When the
+ * layout and the nested syscall name different sockets, the socket the call really did I/O on
+ * wins and the disagreement is counted. Fills fd, layout and conn; returns the method.
+ */
+static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, __u8 direction,
+				       const struct ssl_call *call, __s32 *fd, __u8 *layout,
+				       struct tlsscope_conn *conn)
 {
 	struct ssl_key cache_key = { .tgid = tgid, .ssl = call->ssl };
-	__s32 candidate = fd_from_layout(library_id, call->ssl);
+	__s32 nested = call->nested_fd;
+	__s32 candidate;
 	__s32 *cached;
 	__u8 method = TLSSCOPE_FD_NONE;
 
-	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+	*layout = TLSSCOPE_LAYOUT_NONE;
+	candidate = fd_from_layouts(tgid, library_id, call->ssl, layout, conn);
+	if (candidate >= 0) {
 		method = TLSSCOPE_FD_LAYOUT;
-	} else {
-		if (candidate >= 0)
-			count(TLSSCOPE_CTR_LAYOUT_REJECTED, 1);
-		candidate = call->nested_fd;
-		if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+		if (nested >= 0 && nested != candidate && !find_conn(tgid, nested, conn)) {
+			count(TLSSCOPE_CTR_FD_MISMATCH, 1);
+			candidate = nested;
 			method = TLSSCOPE_FD_NESTED_SYSCALL;
+			*layout = TLSSCOPE_LAYOUT_NONE;
+		}
+	} else if (nested >= 0 && !find_conn(tgid, nested, conn)) {
+		candidate = nested;
+		method = TLSSCOPE_FD_NESTED_SYSCALL;
+	} else {
+		candidate = fd_from_set_fd(&cache_key, direction);
+		if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+			method = TLSSCOPE_FD_SET_FD;
 		} else {
 			cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
 			candidate = cached ? *cached : -1;
@@ -120,13 +251,26 @@ static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, const struc
 				method = TLSSCOPE_FD_CACHED;
 		}
 	}
-	if (method == TLSSCOPE_FD_NONE) {
+	switch (method) {
+	case TLSSCOPE_FD_NONE:
 		*fd = -1;
 		count(TLSSCOPE_CTR_FD_UNRESOLVED, 1);
 		return method;
+	case TLSSCOPE_FD_LAYOUT:
+		count(TLSSCOPE_CTR_FD_LAYOUT, 1);
+		count_in(&layout_counters, *layout, 1);
+		break;
+	case TLSSCOPE_FD_NESTED_SYSCALL:
+		count(TLSSCOPE_CTR_FD_NESTED_SYSCALL, 1);
+		break;
+	case TLSSCOPE_FD_SET_FD:
+		count(TLSSCOPE_CTR_FD_SET_FD, 1);
+		break;
+	default:
+		count(TLSSCOPE_CTR_FD_CACHED, 1);
+		break;
 	}
 	*fd = candidate;
-	count(TLSSCOPE_CTR_FD_LAYOUT + (method - TLSSCOPE_FD_LAYOUT), 1);
 	if (method != TLSSCOPE_FD_CACHED)
 		bpf_map_update_elem(&ssl_fds, &cache_key, &candidate, BPF_ANY);
 	return method;
@@ -215,6 +359,7 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	__u64 bytes;
 	__s32 fd;
 	__u8 method;
+	__u8 layout;
 
 	if (!call) {
 		if (!is_self(pid_tgid))
@@ -230,7 +375,7 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	if (!event)
 		goto done;
 
-	method = resolve_fd(tgid, library_id, call, &fd, &conn);
+	method = resolve_fd(tgid, library_id, direction, call, &fd, &layout, &conn);
 	event->type = TLSSCOPE_EVENT_TLS_DATA;
 	event->pid = tgid;
 	event->tid = (__u32)pid_tgid;
@@ -245,7 +390,8 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	event->fd_method = method;
 	event->function = call->function;
 	event->flags = 0;
-	event->pad = 0;
+	event->layout = layout;
+	event->pad[0] = event->pad[1] = event->pad[2] = 0;
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
 	event->tuple = conn.tuple;
 	if (method != TLSSCOPE_FD_NONE && conn.tuple.family)

@@ -17,6 +17,10 @@
 #define TLSSCOPE_WAKEUP_BYTES (256 * 1024)
 /* Upper bound for the per-call capture cap, so the chunk loop is bounded. */
 #define TLSSCOPE_MAX_CHUNKS_PER_CALL 4096
+/* Slots in the layout table; user space fills the first layout_count of them. */
+#define TLSSCOPE_MAX_LAYOUTS 16
+/* Event layout index when no layout resolved the fd. */
+#define TLSSCOPE_LAYOUT_NONE 255
 
 enum tlsscope_event_type {
 	TLSSCOPE_EVENT_TLS_DATA = 1,
@@ -42,6 +46,7 @@ enum tlsscope_fd_method {
 	TLSSCOPE_FD_LAYOUT = 1,         /* SSL->rbio->num with the library's struct layout, validated */
 	TLSSCOPE_FD_NESTED_SYSCALL = 2, /* fd of the read/write syscall made inside the SSL call */
 	TLSSCOPE_FD_CACHED = 3,         /* fd this SSL* resolved to on an earlier call, revalidated */
+	TLSSCOPE_FD_SET_FD = 4,         /* fd the process gave SSL_set_fd/SSL_set_rfd/SSL_set_wfd */
 };
 
 enum tlsscope_event_flags {
@@ -71,13 +76,15 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_FD_LAYOUT = 10,
 	TLSSCOPE_CTR_FD_NESTED_SYSCALL = 11,
 	TLSSCOPE_CTR_FD_CACHED = 12,
-	TLSSCOPE_CTR_LAYOUT_REJECTED = 13,    /* layout gave an fd that is not a TCP socket of the process */
+	TLSSCOPE_CTR_LAYOUT_REJECTED = 13,    /* the library's hinted or forced layout gave no TCP socket */
 	TLSSCOPE_CTR_TUPLE_MISSING = 14,      /* fd resolved but its 4-tuple is unknown */
 	TLSSCOPE_CTR_CONN_TRACKED = 15,       /* connections added by connect/accept tracepoints */
 	TLSSCOPE_CTR_CONN_FROM_FD_TABLE = 16, /* connections learned from the process's fd table */
 	TLSSCOPE_CTR_CONN_INSERT_FAILED = 17,
 	TLSSCOPE_CTR_PROCESS_EVENT_DROPS = 18,/* exec/exit records lost: ring buffer full */
-	TLSSCOPE_CTR_COUNT = 19,
+	TLSSCOPE_CTR_FD_SET_FD = 19,
+	TLSSCOPE_CTR_FD_MISMATCH = 20,        /* layout and nested syscall named different sockets */
+	TLSSCOPE_CTR_COUNT = 21,
 };
 
 /* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
@@ -110,7 +117,8 @@ struct tlsscope_tls_data_event {
 	__u8 function;          /* enum tlsscope_function */
 	__u8 flags;             /* enum tlsscope_event_flags */
 	char comm[TLSSCOPE_COMM_LEN];
-	__u32 pad;
+	__u8 layout;            /* layout table index that found fd (method LAYOUT), else TLSSCOPE_LAYOUT_NONE */
+	__u8 pad[3];
 	struct tlsscope_tuple tuple;
 	__u8 data[];
 };
@@ -140,18 +148,38 @@ struct tlsscope_conn {
 };
 _Static_assert(sizeof(struct tlsscope_conn) == 56, "tlsscope_conn layout");
 
-/* layouts map: key library id, value the struct offsets user space chose for that library. */
+/* layout_table map: index -> where one OpenSSL release keeps the socket fd (SSL->rbio->num). */
 struct tlsscope_layout {
-	__s32 ssl_rbio_offset; /* offset of rbio in the SSL object; < 0: unknown */
+	__s32 ssl_rbio_offset; /* offset of rbio from the SSL* the API receives; < 0: empty slot */
 	__s32 bio_num_offset;  /* offset of num in BIO */
 };
 _Static_assert(sizeof(struct tlsscope_layout) == 8, "tlsscope_layout layout");
+
+enum tlsscope_layout_choice_flags {
+	TLSSCOPE_LAYOUT_FORCED = 1, /* try only this layout (still validated), never the others */
+};
+
+/* library_layouts map: key library id, value the layout to try first (detected) or only (forced). */
+struct tlsscope_layout_choice {
+	__s32 layout; /* layout table index; < 0: none known, try every layout */
+	__u32 flags;  /* enum tlsscope_layout_choice_flags */
+};
+_Static_assert(sizeof(struct tlsscope_layout_choice) == 8, "tlsscope_layout_choice layout");
+
+/* ssl_set_fds map value: what the process passed to SSL_set_fd/SSL_set_rfd/SSL_set_wfd. */
+struct tlsscope_set_fds {
+	__s32 read_fd;  /* -1: not set */
+	__s32 write_fd;
+};
+_Static_assert(sizeof(struct tlsscope_set_fds) == 8, "tlsscope_set_fds layout");
 
 /* Tunables in .rodata, written by user space before load. The only const volatile object. */
 struct tlsscope_config {
 	__u32 self_tgid;          /* the tracer itself: never traced */
 	__u32 max_bytes_per_call; /* per-call capture cap; the rest is counted as truncated */
+	__u32 layout_count;       /* filled slots of the layout table, <= TLSSCOPE_MAX_LAYOUTS */
+	__u32 pad;
 };
-_Static_assert(sizeof(struct tlsscope_config) == 8, "tlsscope_config layout");
+_Static_assert(sizeof(struct tlsscope_config) == 16, "tlsscope_config layout");
 
 #endif /* TLSSCOPE_H */

@@ -20,6 +20,7 @@ public record EventView(
         String ssl,
         int fd,
         String fdMethod,
+        String layout,
         ConnectionRef connection,
         long cgroupId,
         String callId,

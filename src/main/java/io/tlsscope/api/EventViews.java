@@ -35,6 +35,7 @@ public class EventViews {
                 "0x" + Long.toHexString(event.ssl()),
                 event.fd(),
                 event.fdMethod().jsonName(),
+                Tracer.layoutName(event.layoutIndex()).orElse(null),
                 tuple == null ? null : new EventView.ConnectionRef(TcpTuple.format(tuple.source()), TcpTuple.format(tuple.destination())),
                 event.cgroupId(),
                 event.callId(),

@@ -1,5 +1,10 @@
 package io.tlsscope.discovery;
 
+import io.tlsscope.openssl.LayoutChoice;
+import io.tlsscope.openssl.OpenSslLayout;
+import java.util.List;
+import java.util.Optional;
+
 /** Puts probes on a library inode; implemented by the tracer, called once per inode. */
 public interface LibraryAttacher {
 
@@ -10,8 +15,22 @@ public interface LibraryAttacher {
      */
     Attachment attach(int libraryId, LibraryMapping mapping);
 
-    /** The result of a successful attach; {@code detach} removes every probe it placed. */
-    record Attachment(String kind, String version, String layout, java.util.List<String> probes, Runnable detach) {
+    /**
+     * The result of a successful attach; {@code detach} removes every probe it placed.
+     *
+     * @param family  openssl, quictls, libressl or boringssl when a version banner named it
+     * @param version the version banner, or the family the file name suggests
+     */
+    record Attachment(String kind, String family, String version, List<String> probes, LayoutControl layout,
+                      Runnable detach) {
+    }
+
+    /** The struct-layout choice of one attached library, changeable while it is attached. */
+    interface LayoutControl {
+        LayoutChoice current();
+
+        /** Forces a layout, or goes back to the detected choice when empty; returns the new choice. */
+        LayoutChoice force(Optional<OpenSslLayout> layout);
     }
 
     /** Attaching a library failed; the message says which library and why. */

@@ -1,5 +1,7 @@
 package io.tlsscope.discovery;
 
+import io.tlsscope.openssl.LayoutChoice;
+import io.tlsscope.openssl.OpenSslLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,9 +35,14 @@ public final class LibraryRegistry {
         this.attacher = attacher;
     }
 
-    /** What the REST API shows of one library. */
-    public record LibraryView(int id, String device, long inode, List<String> paths, String kind, String version,
-                              String layout, List<Integer> pids, List<String> probes, String attachError) {
+    /**
+     * What the REST API shows of one library.
+     *
+     * @param layoutSource detected, forced, scan or off (see LayoutChoice.Source)
+     */
+    public record LibraryView(int id, String device, long inode, List<String> paths, String kind, String family,
+                              String version, String layout, String layoutSource, String layoutReason,
+                              List<Integer> pids, List<String> probes, String attachError) {
     }
 
     private static final class Entry {
@@ -53,9 +60,13 @@ public final class LibraryRegistry {
 
         LibraryView view() {
             LibraryAttacher.Attachment a = attachment;
-            return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths),
-                    a == null ? null : a.kind(), a == null ? null : a.version(), a == null ? null : a.layout(),
-                    List.copyOf(pids), a == null ? List.of() : a.probes(), attachError);
+            if (a == null) {
+                return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), null, null, null, null, null,
+                        null, List.copyOf(pids), List.of(), attachError);
+            }
+            LayoutChoice layout = a.layout().current();
+            return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), a.kind(), a.family(), a.version(),
+                    layout.layoutName(), layout.source().jsonName(), layout.reason(), List.copyOf(pids), a.probes(), null);
         }
     }
 
@@ -125,6 +136,21 @@ public final class LibraryRegistry {
         }
     }
 
+    /**
+     * Forces a struct layout on an attached library, or returns it to detection when empty.
+     *
+     * @return the library as it is now; empty when no attached library has that key
+     */
+    public synchronized Optional<LibraryView> forceLayout(LibraryKey key, Optional<OpenSslLayout> layout) {
+        Entry entry = byKey.get(key);
+        if (entry == null || entry.attachment == null) {
+            return Optional.empty();
+        }
+        LayoutChoice choice = entry.attachment.layout().force(layout);
+        LOG.infof("layout of %s (id %d): %s", key, entry.id, choice.reason());
+        return Optional.of(entry.view());
+    }
+
     public synchronized boolean isKnown(int pid) {
         return keysByPid.containsKey(pid);
     }
@@ -135,8 +161,9 @@ public final class LibraryRegistry {
         return views;
     }
 
-    public synchronized Optional<LibraryView> byId(int id) {
-        return byKey.values().stream().filter(entry -> entry.id == id).findFirst().map(Entry::view);
+    /** Attached libraries with this inode number (one, unless several devices reuse the number). */
+    public synchronized List<LibraryKey> keysWithInode(long inode) {
+        return byKey.keySet().stream().filter(key -> key.inode() == inode).toList();
     }
 
     /** The inode behind a library id, also after it was detached; called for every event. */

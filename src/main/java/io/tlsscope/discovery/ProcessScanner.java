@@ -11,13 +11,19 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Finds the TLS libraries processes have mapped, by reading /proc. Stateless. */
+/**
+ * Finds the TLS libraries processes have mapped, by reading /proc: shared libssl by name, and the
+ * process's own executable when it carries OpenSSL statically.
+ */
 public final class ProcessScanner {
     /** Shared OpenSSL libssl under any soname version: libssl.so, libssl.so.3, libssl.so.1.1. */
     private static final Pattern LIBSSL = Pattern.compile("libssl\\.so(\\.\\d+)*");
+    /** What the kernel appends to the path of a deleted file in maps and in the exe link. */
+    private static final String DELETED = " (deleted)";
 
     private final Path procRoot;
     private final int selfPid;
+    private final ExecutableClassifier executables = new ExecutableClassifier();
 
     public ProcessScanner(Path procRoot, int selfPid) {
         this.procRoot = procRoot;
@@ -43,15 +49,38 @@ public final class ProcessScanner {
             return List.of();
         }
         Map<LibraryKey, MappedFile> byInode = new LinkedHashMap<>();
+        Optional<String> executable = executablePath(pid);
+        MappedFile executableFile = null;
         for (MappedFile file : ProcMaps.read(procRoot, pid)) {
             if (isTlsLibrary(file.path())) {
                 byInode.putIfAbsent(file.key(), file);
+            } else if (executableFile == null && executable.isPresent() && executable.get().equals(file.path())) {
+                executableFile = file;
             }
         }
         List<LibraryMapping> mappings = new ArrayList<>();
         byInode.values().forEach(file -> openablePath(pid, file)
                 .ifPresent(path -> mappings.add(new LibraryMapping(pid, file, path))));
+        if (executableFile != null) {
+            MappedFile file = executableFile;
+            openablePath(pid, file)
+                    .filter(path -> executables.carriesOpenSsl(file.key(), path))
+                    .ifPresent(path -> mappings.add(new LibraryMapping(pid, file, path)));
+        }
         return mappings;
+    }
+
+    /**
+     * The executable's path as the process sees it, as /proc/PID/maps names it too; empty for
+     * kernel threads and vanished processes.
+     */
+    private Optional<String> executablePath(int pid) {
+        try {
+            String target = Files.readSymbolicLink(procRoot.resolve(pid + "/exe")).toString();
+            return Optional.of(target.endsWith(DELETED) ? target.substring(0, target.length() - DELETED.length()) : target);
+        } catch (IOException | UnsupportedOperationException | SecurityException unreadable) {
+            return Optional.empty();
+        }
     }
 
     static boolean isTlsLibrary(String path) {

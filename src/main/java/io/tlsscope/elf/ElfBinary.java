@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -95,14 +96,18 @@ public final class ElfBinary {
         return dynamic == null ? List.of() : List.copyOf(dynamic.getNeededLibraries());
     }
 
-    /** First match of pattern in .rodata, its bytes read as ISO-8859-1. */
-    public Optional<String> findInReadOnlyData(Pattern pattern) {
+    /** Every match of pattern in .rodata, its bytes read as ISO-8859-1, in file order. */
+    public List<String> findInReadOnlyData(Pattern pattern) {
         ElfSection rodata = elf.firstSectionByName(".rodata");
         if (rodata == null) {
-            return Optional.empty();
+            return List.of();
         }
         Matcher matcher = pattern.matcher(new String(rodata.getData(), StandardCharsets.ISO_8859_1));
-        return matcher.find() ? Optional.of(matcher.group()) : Optional.empty();
+        List<String> matches = new ArrayList<>();
+        while (matcher.find()) {
+            matches.add(matcher.group());
+        }
+        return matches;
     }
 
     /** The GNU build id (NT_GNU_BUILD_ID) as lowercase hex. */

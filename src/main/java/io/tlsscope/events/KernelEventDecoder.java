@@ -39,6 +39,7 @@ public final class KernelEventDecoder {
     private static final int FUNCTION = (int) tlsDataOffset("function");
     private static final int FLAGS = (int) tlsDataOffset("flags");
     private static final int COMM = (int) tlsDataOffset("comm");
+    private static final int LAYOUT = (int) tlsDataOffset("layout");
     private static final int TUPLE = (int) tlsDataOffset("tuple");
     private static final int TUPLE_SOURCE_PORT = TUPLE + KernelAbi.tupleOffset("source_port");
     private static final int TUPLE_DESTINATION_PORT = TUPLE + KernelAbi.tupleOffset("destination_port");
@@ -110,6 +111,7 @@ public final class KernelEventDecoder {
                 buffer.getLong(SSL),
                 buffer.getInt(FD),
                 FdMethod.fromValue(buffer.get(FD_METHOD)),
+                layoutIndex(buffer),
                 tuple,
                 buffer.getLong(CGROUP),
                 buffer.getInt(CALL_BYTES),
@@ -124,6 +126,11 @@ public final class KernelEventDecoder {
             return Decoded.rejected("process record of " + buffer.remaining() + " bytes, expected " + PROCESS_RECORD);
         }
         return Decoded.of(new ProcessEvent(kind, buffer.getInt(PROCESS_PID), comm(buffer, PROCESS_COMM)));
+    }
+
+    private static int layoutIndex(ByteBuffer buffer) {
+        int layout = Byte.toUnsignedInt(buffer.get(LAYOUT));
+        return layout == KernelAbi.LAYOUT_NONE ? -1 : layout;
     }
 
     /** Reads a struct tlsscope_tuple at TUPLE: family, ports in host order, then the addresses. */

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param time        wall-clock time of the call's return
  * @param callId      "tid:entry-ns", the same for every chunk of one call
  * @param libraryId   registry id of the library the probe sits on
+ * @param layoutIndex kernel layout-table index that found fd (method LAYOUT), else -1
  * @param tuple       TCP 4-tuple of fd, or null when unknown
  * @param callBytes   bytes the call moved; more than the captured bytes when truncated
  */
@@ -28,6 +29,7 @@ public record TlsDataEvent(
         long ssl,
         int fd,
         FdMethod fdMethod,
+        int layoutIndex,
         TcpTuple tuple,
         long cgroupId,
         int callBytes,

@@ -1,25 +1,70 @@
 package io.tlsscope.openssl;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An OpenSSL release as its version banner names it, e.g. "OpenSSL 3.0.19 27 Jan 2026" or
- * "OpenSSL 1.1.1w  11 Sep 2023" (letter releases before 3.0).
+ * A TLS library release as its version banner (OPENSSL_VERSION_TEXT or the fork's equivalent)
+ * names it. Banner forms, from each project's headers:
+ * <ul>
+ * <li>OpenSSL: "OpenSSL 3.0.19 27 Jan 2026", "OpenSSL 1.1.1w  11 Sep 2023" (letter releases before 3.0)</li>
+ * <li>quictls: "OpenSSL 3.0.13+quic 30 Jan 2024" (also what Node.js bundles)</li>
+ * <li>LibreSSL: "LibreSSL 3.8.2"</li>
+ * <li>BoringSSL: "OpenSSL 1.1.1 (compatible; BoringSSL)"</li>
+ * </ul>
  */
-public record OpenSslVersion(String text, int major, int minor, int patch, String letter)
+public record OpenSslVersion(String text, TlsFamily family, int major, int minor, int patch, String letter)
         implements Comparable<OpenSslVersion> {
-    /** The banner OPENSSL_VERSION_TEXT puts in libcrypto's (or a static binary's) read-only data. */
-    public static final Pattern BANNER = Pattern.compile("OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})(?= |-|$)[^\\x00]*");
+    /** Candidate strings in read-only data; {@link #parse} decides which are banners. */
+    public static final Pattern CANDIDATE = Pattern.compile("(?:OpenSSL|LibreSSL) \\d+\\.\\d+\\.\\d+[^\\x00\\n]{0,60}");
 
+    private static final Pattern BORINGSSL = Pattern.compile("^OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)() \\(compatible; BoringSSL\\)$");
+    private static final Pattern LIBRESSL = Pattern.compile("^LibreSSL (\\d+)\\.(\\d+)\\.(\\d+)()$");
+    private static final Pattern OPENSSL = Pattern.compile(
+            "^OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})(\\+quic)?(?:-[\\w.]+)? +\\d{1,2} [A-Z][a-z]{2} \\d{4}$");
+
+    /** The banner's family and numbers; empty when text is no version banner. */
     public static Optional<OpenSslVersion> parse(String text) {
-        Matcher matcher = BANNER.matcher(text);
-        if (!matcher.find()) {
-            return Optional.empty();
+        String banner = text.strip();
+        Matcher boring = BORINGSSL.matcher(banner);
+        if (boring.matches()) {
+            return Optional.of(of(banner, TlsFamily.BORINGSSL, boring));
         }
-        return Optional.of(new OpenSslVersion(matcher.group().trim(), Integer.parseInt(matcher.group(1)),
-                Integer.parseInt(matcher.group(2)), Integer.parseInt(matcher.group(3)), matcher.group(4)));
+        Matcher libre = LIBRESSL.matcher(banner);
+        if (libre.matches()) {
+            return Optional.of(of(banner, TlsFamily.LIBRESSL, libre));
+        }
+        Matcher openssl = OPENSSL.matcher(banner);
+        if (openssl.matches()) {
+            return Optional.of(of(banner, openssl.group(5) != null ? TlsFamily.QUICTLS : TlsFamily.OPENSSL, openssl));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The release banner among candidate strings of one file. A BoringSSL or LibreSSL banner wins
+     * over OpenSSL-looking text, which such builds also carry (e.g. in compatibility strings).
+     */
+    public static Optional<OpenSslVersion> bestOf(List<String> candidates) {
+        List<OpenSslVersion> banners = candidates.stream().map(OpenSslVersion::parse).flatMap(Optional::stream).toList();
+        return banners.stream().filter(version -> !version.family().hasOpenSslLayouts()).findFirst()
+                .or(() -> banners.stream().findFirst());
+    }
+
+    /** A plain OpenSSL version number such as "3.2.0", for layout bounds. */
+    public static OpenSslVersion number(String number) {
+        Matcher matcher = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})$").matcher(number);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a version number: " + number);
+        }
+        return of(number, TlsFamily.OPENSSL, matcher);
+    }
+
+    private static OpenSslVersion of(String text, TlsFamily family, Matcher matcher) {
+        return new OpenSslVersion(text, family, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
+                Integer.parseInt(matcher.group(3)), matcher.group(4));
     }
 
     /** "1.1.1w", "3.0.19". */

@@ -5,56 +5,83 @@ import io.tlsscope.elf.ElfException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Finds the OpenSSL version of a library from its own bytes: the version banner in .rodata of
- * the file itself (static builds) or, as for libssl, of the libcrypto it links (DT_NEEDED),
- * looked up in the same directory so that /proc/PID/root/... paths keep working.
+ * Finds the release of a TLS library from its own bytes: the version banner in .rodata of the
+ * file itself (static builds, LibreSSL's libssl) or of the libcrypto it links (DT_NEEDED, looked
+ * up in the same directory so /proc/PID/root/... paths keep working). Without a banner, the file
+ * name's soname version names the release family only.
  */
 public final class OpenSslVersionDetector {
-
-    /** The version and the file whose .rodata held its banner. */
-    public record DetectedVersion(OpenSslVersion version, Path foundIn) {
-    }
+    /** libssl.so.3, libssl.so.1.1, libssl.so.1.0.2: the soname version after ".so.". */
+    private static final Pattern SONAME_VERSION = Pattern.compile("^lib(?:ssl|crypto)\\.so\\.(\\d+)(?:\\.(\\d+))?");
 
     private OpenSslVersionDetector() {
     }
 
-    public static Optional<DetectedVersion> detect(Path library) {
+    /**
+     * What is known of a library's release.
+     *
+     * @param version  the banner's release; null when no banner was found
+     * @param text     the banner, or the family the file name suggests ("OpenSSL 3.x"); null if nothing
+     * @param evidence where the answer came from, for people
+     */
+    public record Detection(OpenSslVersion version, String text, String evidence) {
+        public Optional<OpenSslVersion> exact() {
+            return Optional.ofNullable(version);
+        }
+    }
+
+    public static Detection detect(Path library) {
         try {
             return detect(ElfBinary.open(library));
         } catch (ElfException unreadable) {
-            return Optional.empty();
+            return fromFileName(library, "file unreadable (" + unreadable.getMessage() + ")");
         }
     }
 
     /** Same, for a library already parsed. */
-    public static Optional<DetectedVersion> detect(ElfBinary elf) {
+    public static Detection detect(ElfBinary elf) {
         Path library = elf.path();
-        Optional<DetectedVersion> own = banner(elf);
+        Optional<OpenSslVersion> own = banner(elf);
         if (own.isPresent()) {
-            return own;
+            return found(own.get(), "version banner in .rodata of " + library);
         }
         Path directory = library.toAbsolutePath().getParent();
         for (String needed : elf.neededLibraries()) {
             Path candidate = directory.resolve(needed);
             if (needed.startsWith("libcrypto") && Files.isRegularFile(candidate)) {
                 try {
-                    Optional<DetectedVersion> linked = banner(ElfBinary.open(candidate));
+                    Optional<OpenSslVersion> linked = banner(ElfBinary.open(candidate));
                     if (linked.isPresent()) {
-                        return linked;
+                        return found(linked.get(), "version banner in .rodata of " + candidate + " (DT_NEEDED of "
+                                + library.getFileName() + ")");
                     }
                 } catch (ElfException unreadable) {
-                    // try the next DT_NEEDED entry
+                    // try the next DT_NEEDED entry, then the file name
                 }
             }
         }
-        return Optional.empty();
+        return fromFileName(library, "no version banner in the file or its libcrypto");
     }
 
-    private static Optional<DetectedVersion> banner(ElfBinary elf) {
-        return elf.findInReadOnlyData(OpenSslVersion.BANNER)
-                .flatMap(OpenSslVersion::parse)
-                .map(version -> new DetectedVersion(version, elf.path()));
+    private static Detection found(OpenSslVersion version, String evidence) {
+        return new Detection(version, version.text(), evidence);
+    }
+
+    private static Detection fromFileName(Path library, String why) {
+        String name = library.getFileName().toString();
+        Matcher soname = SONAME_VERSION.matcher(name);
+        if (!soname.find()) {
+            return new Detection(null, null, why + "; file name " + name + " names no release");
+        }
+        String family = soname.group(2) == null ? soname.group(1) + ".x" : soname.group(1) + "." + soname.group(2) + ".x";
+        return new Detection(null, "OpenSSL " + family, why + "; file name " + name + " suggests the " + family + " family");
+    }
+
+    private static Optional<OpenSslVersion> banner(ElfBinary elf) {
+        return OpenSslVersion.bestOf(elf.findInReadOnlyData(OpenSslVersion.CANDIDATE));
     }
 }

@@ -1,20 +1,17 @@
 package io.tlsscope.tracer;
 
 import io.tlsscope.bpf.BpfLink;
-import io.tlsscope.bpf.BpfMap;
 import io.tlsscope.bpf.BpfObject;
 import io.tlsscope.bpf.LibbpfException;
-import io.tlsscope.bpf.abi.KernelAbi;
 import io.tlsscope.bpf.abi.SslFunction;
 import io.tlsscope.discovery.LibraryAttacher;
 import io.tlsscope.discovery.LibraryMapping;
 import io.tlsscope.elf.ElfBinary;
 import io.tlsscope.elf.ElfException;
+import io.tlsscope.openssl.LayoutChoice;
 import io.tlsscope.openssl.OpenSslLayout;
 import io.tlsscope.openssl.OpenSslLayouts;
 import io.tlsscope.openssl.OpenSslVersionDetector;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,26 +19,32 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Attaches the OpenSSL probes to one libssl inode: entry and return of SSL_write, SSL_read,
- * SSL_write_ex and SSL_read_ex (those the library exports), with the registry id as attach cookie,
- * and tells the kernel which struct layout to use for that id (none when the version is unknown:
- * the layout-free fd methods still work).
+ * Attaches the OpenSSL probes to one libssl inode (or an executable carrying OpenSSL): entry and
+ * return of SSL_write, SSL_read, SSL_write_ex and SSL_read_ex, entry of SSL_set_fd, SSL_set_rfd,
+ * SSL_set_wfd and SSL_free (those the file exports), with the registry id as attach cookie; and
+ * tells the kernel which struct layout to try first for that id.
  */
 final class OpenSslAttacher implements LibraryAttacher {
-    /** Entry and return program names in tlsscope.bpf.c for each function. */
-    private static final Map<SslFunction, String[]> PROGRAMS = Map.of(
+    /** Entry and return program names in tlsscope.bpf.c for each data function. */
+    private static final Map<SslFunction, String[]> DATA_PROGRAMS = Map.of(
             SslFunction.SSL_WRITE, new String[] {"ssl_write_entry", "ssl_write_return"},
             SslFunction.SSL_READ, new String[] {"ssl_read_entry", "ssl_read_return"},
             SslFunction.SSL_WRITE_EX, new String[] {"ssl_write_ex_entry", "ssl_write_ex_return"},
             SslFunction.SSL_READ_EX, new String[] {"ssl_read_ex_entry", "ssl_read_ex_return"});
+    /** Entry-only programs: the fds a process names explicitly, and forgetting them at SSL_free. */
+    private static final Map<String, String> ENTRY_PROGRAMS = Map.of(
+            "SSL_set_fd", "ssl_set_fd_entry",
+            "SSL_set_rfd", "ssl_set_rfd_entry",
+            "SSL_set_wfd", "ssl_set_wfd_entry",
+            "SSL_free", "ssl_free_entry");
 
     private final BpfObject object;
-    private final BpfMap layouts;
+    private final KernelLayoutTable kernelLayouts;
     private final OpenSslLayouts knownLayouts;
 
-    OpenSslAttacher(BpfObject object, OpenSslLayouts knownLayouts) {
+    OpenSslAttacher(BpfObject object, KernelLayoutTable kernelLayouts, OpenSslLayouts knownLayouts) {
         this.object = object;
-        this.layouts = object.map("layouts");
+        this.kernelLayouts = kernelLayouts;
         this.knownLayouts = knownLayouts;
     }
 
@@ -54,9 +57,8 @@ final class OpenSslAttacher implements LibraryAttacher {
         } catch (ElfException e) {
             throw new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
-        var detected = OpenSslVersionDetector.detect(elf);
-        Optional<String> version = detected.map(found -> found.version().text());
-        Optional<OpenSslLayout> layout = detected.flatMap(found -> knownLayouts.forVersion(found.version()));
+        OpenSslVersionDetector.Detection detection = OpenSslVersionDetector.detect(elf);
+        LayoutChoice detected = knownLayouts.choose(detection);
 
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
@@ -66,7 +68,7 @@ final class OpenSslAttacher implements LibraryAttacher {
                 if (offset.isEmpty()) {
                     continue; // e.g. the _ex forms before OpenSSL 1.1.1
                 }
-                String[] programs = PROGRAMS.get(function);
+                String[] programs = DATA_PROGRAMS.get(function);
                 links.add(object.program(programs[0]).attachUprobe(mapping.openPath(), offset.getAsLong(), false, libraryId));
                 links.add(object.program(programs[1]).attachUprobe(mapping.openPath(), offset.getAsLong(), true, libraryId));
                 probes.add(function.symbol());
@@ -74,27 +76,49 @@ final class OpenSslAttacher implements LibraryAttacher {
             if (probes.isEmpty()) {
                 throw new AttachException("attach " + where + ": exports none of SSL_read, SSL_write, SSL_read_ex, SSL_write_ex");
             }
-            layouts.update(key(libraryId), layoutValue(layout), BpfMap.BPF_ANY);
+            for (Map.Entry<String, String> entry : ENTRY_PROGRAMS.entrySet()) {
+                OptionalLong offset = elf.symbolFileOffset(entry.getKey());
+                if (offset.isPresent()) {
+                    links.add(object.program(entry.getValue()).attachUprobe(mapping.openPath(), offset.getAsLong(), false, libraryId));
+                    probes.add(entry.getKey());
+                }
+            }
+            kernelLayouts.apply(libraryId, detected);
         } catch (LibbpfException | AttachException e) {
             links.forEach(BpfLink::close);
             throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
-        return new Attachment("openssl", version.orElse(null), layout.map(OpenSslLayout::name).orElse(null),
-                List.copyOf(probes), () -> {
-                    links.forEach(BpfLink::close);
-                    layouts.delete(key(libraryId));
-                });
+        String kind = elf.isSharedObject() ? "openssl" : "static-openssl";
+        String family = detection.exact().map(version -> version.family().jsonName()).orElse(null);
+        return new Attachment(kind, family, detection.text(), List.copyOf(probes), new Layout(libraryId, detected), () -> {
+            links.forEach(BpfLink::close);
+            kernelLayouts.forget(libraryId);
+        });
     }
 
-    private static byte[] key(int libraryId) {
-        return ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(libraryId).array();
-    }
+    /** The layout choice of one library id, kept in step with the kernel's library_layouts map. */
+    private final class Layout implements LayoutControl {
+        private final int libraryId;
+        private final LayoutChoice detected;
+        private volatile LayoutChoice current;
 
-    /** struct tlsscope_layout; -1 offsets tell the kernel to skip the layout method. */
-    private static byte[] layoutValue(Optional<OpenSslLayout> layout) {
-        return ByteBuffer.allocate((int) KernelAbi.LAYOUT.byteSize()).order(ByteOrder.nativeOrder())
-                .putInt(layout.map(OpenSslLayout::sslRbioOffset).orElse(-1))
-                .putInt(layout.map(OpenSslLayout::bioNumOffset).orElse(-1))
-                .array();
+        Layout(int libraryId, LayoutChoice detected) {
+            this.libraryId = libraryId;
+            this.detected = detected;
+            this.current = detected;
+        }
+
+        @Override
+        public LayoutChoice current() {
+            return current;
+        }
+
+        @Override
+        public synchronized LayoutChoice force(Optional<OpenSslLayout> layout) {
+            LayoutChoice next = layout.map(LayoutChoice::forced).orElse(detected);
+            kernelLayouts.apply(libraryId, next);
+            current = next;
+            return next;
+        }
     }
 }

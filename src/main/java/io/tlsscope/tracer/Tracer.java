@@ -20,6 +20,7 @@ import io.tlsscope.events.KernelEventDecoder;
 import io.tlsscope.events.MonotonicClock;
 import io.tlsscope.events.ProcessEvent;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.openssl.OpenSslLayout;
 import io.tlsscope.openssl.OpenSslLayouts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -61,6 +62,7 @@ public class Tracer {
     private volatile LibraryRegistry registry;
     private volatile Discovery discovery;
     private volatile KernelCounters kernelCounters;
+    private volatile KernelLayoutTable kernelLayouts;
     private volatile KernelConnectionTable connections;
 
     public Tracer(TlsscopeConfig config, EventBus bus) {
@@ -113,8 +115,10 @@ public class Tracer {
             tracepointLinks.add(object.program(program).attachTracing());
         }
         kernelCounters = new KernelCounters(object.map("counters"));
+        kernelLayouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
+        kernelLayouts.fill();
         connections = new KernelConnectionTable(object.map("conns"), PROC);
-        registry = new LibraryRegistry(new OpenSslAttacher(object, OpenSslLayouts.load()));
+        registry = new LibraryRegistry(new OpenSslAttacher(object, kernelLayouts, OpenSslLayouts.builtIn()));
         int self = (int) ProcessHandle.current().pid();
         discovery = new Discovery(new ProcessScanner(PROC, self), registry,
                 config.tracer().execRescanDelays(), connections::seed);
@@ -164,6 +168,8 @@ public class Tracer {
         return ByteBuffer.allocate((int) KernelAbi.CONFIG.byteSize()).order(ByteOrder.nativeOrder())
                 .putInt((int) ProcessHandle.current().pid())
                 .putInt(config.capture().maxBytesPerCall())
+                .putInt(OpenSslLayouts.builtIn().all().size())
+                .putInt(0)
                 .array();
     }
 
@@ -238,7 +244,43 @@ public class Tracer {
         for (KernelCounter counter : KernelCounter.values()) {
             values.add(new CounterValue(counter.key(), kernel.getOrDefault(counter, 0L), counter.description()));
         }
+        Map<String, Long> byLayout = kernelLayouts == null || object == null ? Map.of() : kernelLayouts.resolvedByLayout();
+        for (OpenSslLayout layout : OpenSslLayouts.builtIn().all()) {
+            values.add(new CounterValue("kernel.fd.layout." + layout.name(), byLayout.getOrDefault(layout.name(), 0L),
+                    "fds found through the " + layout.name() + " struct layout"));
+        }
         return values;
+    }
+
+    /**
+     * Forces a struct layout on the attached library with this inode, or returns it to detection
+     * when layoutName is empty. The forced layout is still validated in the kernel: a wrong one
+     * finds no socket and is counted (kernel.fd.layout-rejected), it never misattributes.
+     */
+    public LibraryRegistry.LibraryView forceLayout(long inode, Optional<String> layoutName) {
+        LibraryRegistry current = registry;
+        if (current == null || state.status() != TracerState.Status.UP) {
+            throw new LayoutOverrideException(LayoutOverrideException.Reason.TRACER_DOWN,
+                    "tracing is not running (" + state.reason() + ")");
+        }
+        Optional<OpenSslLayout> layout = layoutName.map(name -> OpenSslLayouts.builtIn().byName(name)
+                .orElseThrow(() -> new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LAYOUT,
+                        "unknown layout '" + name + "'; known: " + OpenSslLayouts.builtIn().all().stream()
+                                .map(OpenSslLayout::name).toList())));
+        List<LibraryKey> keys = current.keysWithInode(inode);
+        if (keys.size() != 1) {
+            throw new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LIBRARY, keys.isEmpty()
+                    ? "no attached library has inode " + inode
+                    : "inode " + inode + " is on several devices: " + keys);
+        }
+        return current.forceLayout(keys.getFirst(), layout)
+                .orElseThrow(() -> new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LIBRARY,
+                        "library with inode " + inode + " is not attached"));
+    }
+
+    /** Name of the layout at a kernel table index, as events carry it. */
+    public static Optional<String> layoutName(int index) {
+        return OpenSslLayouts.builtIn().atIndex(index).map(OpenSslLayout::name);
     }
 
     /** Start failed for a reason the user can act on; the message says which. */

@@ -3,6 +3,7 @@ package io.tlsscope.bpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tlsscope.bpf.abi.KernelAbi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,7 +25,9 @@ class BpfObjectKernelTest {
         try (InputStream in = getClass().getResourceAsStream("/bpf/tlsscope.bpf.o")) {
             object = BpfObject.open(in.readAllBytes(), "tlsscope");
         }
-        object.setRodata(new byte[] {0, 0, 0, 0, 0, 0, 4, 0});
+        // struct tlsscope_config: self_tgid 0, a 256 KiB cap, an empty layout table
+        object.setRodata(ByteBuffer.allocate((int) KernelAbi.CONFIG.byteSize()).order(ByteOrder.nativeOrder())
+                .putInt(0).putInt(256 * 1024).array());
         object.setMaxEntries("events", 1 << 16);
         object.load();
     }
@@ -36,7 +39,7 @@ class BpfObjectKernelTest {
 
     @Test
     void hashMapRoundTrip() {
-        BpfMap layouts = object.map("layouts");
+        BpfMap layouts = object.map("library_layouts");
         assertThat(layouts.fd()).isPositive();
         byte[] key = ints(7);
         byte[] value = ints(16, 56);

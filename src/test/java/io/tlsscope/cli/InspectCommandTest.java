@@ -38,7 +38,9 @@ class InspectCommandTest {
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertThat(report.get("kind").asText()).isEqualTo("openssl");
         assertThat(report.get("version").asText()).startsWith("OpenSSL " + Readelf.systemOpensslVersionNumber() + " ");
-        assertThat(report.get("versionFoundIn").asText()).endsWith("libcrypto.so.3"); // via DT_NEEDED
+        assertThat(report.get("family").asText()).isEqualTo("openssl");
+        assertThat(report.get("versionEvidence").asText()).contains("libcrypto.so.3 (DT_NEEDED of libssl.so.3)");
+        assertThat(report.get("layoutSource").asText()).isEqualTo("detected");
         assertThat(report.get("layout").asText()).isEqualTo("openssl-3.0");
         for (String function : new String[] {"SSL_read", "SSL_write", "SSL_read_ex", "SSL_write_ex"}) {
             long expected = Readelf.functionFileOffset(LIBSSL, function).orElseThrow();

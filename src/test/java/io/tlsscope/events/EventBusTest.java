@@ -14,7 +14,7 @@ class EventBusTest {
 
     private static TlsDataEvent event(int sequence) {
         return new TlsDataEvent(Instant.now(), "1:" + sequence, 1, 1, "test", Direction.WRITE, SslFunction.SSL_WRITE,
-                1, 0, 3, FdMethod.LAYOUT, null, 0, 1, sequence, true, false, new byte[] {(byte) sequence});
+                1, 0, 3, FdMethod.LAYOUT, 0, null, 0, 1, sequence, true, false, new byte[] {(byte) sequence});
     }
 
     @Test

@@ -11,7 +11,9 @@ public enum FdMethod {
     /** The fd of the read/write syscall made inside the SSL call (layout-free). */
     NESTED_SYSCALL(2),
     /** The fd this SSL* resolved to on an earlier call, revalidated. */
-    CACHED(3);
+    CACHED(3),
+    /** The fd the process handed to SSL_set_fd, SSL_set_rfd or SSL_set_wfd, validated. */
+    SET_FD(4);
 
     private final int value;
 

@@ -23,6 +23,12 @@ public final class KernelAbi {
     public static final int CHUNK_DATA_MAX = 16384;
     /** TLSSCOPE_MAX_CHUNKS_PER_CALL: bounds the per-call capture cap. */
     public static final int MAX_CHUNKS_PER_CALL = 4096;
+    /** TLSSCOPE_MAX_LAYOUTS: slots in the kernel's layout table. */
+    public static final int MAX_LAYOUTS = 16;
+    /** TLSSCOPE_LAYOUT_NONE: the event's fd was not found through a layout. */
+    public static final int LAYOUT_NONE = 255;
+    /** TLSSCOPE_LAYOUT_FORCED in struct tlsscope_layout_choice flags. */
+    public static final int LAYOUT_FORCED = 1;
 
     /** struct tlsscope_tuple (40 bytes). */
     public static final StructLayout TUPLE = structLayout(
@@ -52,7 +58,8 @@ public final class KernelAbi {
             JAVA_BYTE.withName("function"),
             JAVA_BYTE.withName("flags"),
             sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
-            JAVA_INT.withName("pad"),
+            JAVA_BYTE.withName("layout"),
+            paddingLayout(3),
             TUPLE.withName("tuple"));
 
     /** struct tlsscope_process_event (32 bytes). */
@@ -79,10 +86,22 @@ public final class KernelAbi {
             JAVA_INT.withName("ssl_rbio_offset"),
             JAVA_INT.withName("bio_num_offset"));
 
-    /** struct tlsscope_config (8 bytes), the whole .rodata section of the object. */
+    /** struct tlsscope_layout_choice (8 bytes). */
+    public static final StructLayout LAYOUT_CHOICE = structLayout(
+            JAVA_INT.withName("layout"),
+            JAVA_INT.withName("flags"));
+
+    /** struct tlsscope_set_fds (8 bytes); kernel-written only. */
+    public static final StructLayout SET_FDS = structLayout(
+            JAVA_INT.withName("read_fd"),
+            JAVA_INT.withName("write_fd"));
+
+    /** struct tlsscope_config (16 bytes), the whole .rodata section of the object. */
     public static final StructLayout CONFIG = structLayout(
             JAVA_INT.withName("self_tgid"),
-            JAVA_INT.withName("max_bytes_per_call"));
+            JAVA_INT.withName("max_bytes_per_call"),
+            JAVA_INT.withName("layout_count"),
+            paddingLayout(4));
 
     /** enum tlsscope_event_flags. */
     public static final int FLAG_LAST_CHUNK = 1;

@@ -18,12 +18,14 @@ public enum KernelCounter {
     FD_LAYOUT("kernel.fd.layout", "fds found through SSL->rbio->num with the library's layout"),
     FD_NESTED_SYSCALL("kernel.fd.nested-syscall", "fds found from the syscall made inside the SSL call"),
     FD_CACHED("kernel.fd.cached", "fds found from an earlier call on the same SSL object"),
-    LAYOUT_REJECTED("kernel.fd.layout-rejected", "layout gave a value that is not a TCP socket of the process"),
+    LAYOUT_REJECTED("kernel.fd.layout-rejected", "calls where the library's detected or forced layout gave no TCP socket of the process"),
     TUPLE_MISSING("kernel.conn.tuple-missing", "fds resolved whose TCP 4-tuple is unknown"),
     CONN_TRACKED("kernel.conn.tracked", "connections learned from connect/accept tracepoints"),
     CONN_FROM_FD_TABLE("kernel.conn.from-fd-table", "connections learned from the fd table of the process"),
     CONN_INSERT_FAILED("kernel.conn.insert-failed", "connections that could not be stored in the connection map"),
-    PROCESS_EVENT_DROPS("kernel.process-events.drops", "exec/exit records lost because the ring buffer was full");
+    PROCESS_EVENT_DROPS("kernel.process-events.drops", "exec/exit records lost because the ring buffer was full"),
+    FD_SET_FD("kernel.fd.set-fd", "fds found from what the process passed to SSL_set_fd/SSL_set_rfd/SSL_set_wfd"),
+    FD_MISMATCH("kernel.fd.mismatch", "calls where the layout and the nested syscall named different sockets (the syscall's was used)");
 
     private final String key;
     private final String description;

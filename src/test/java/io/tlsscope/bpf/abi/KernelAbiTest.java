@@ -18,14 +18,16 @@ class KernelAbiTest {
 
     @Test
     void structSizesMatchTheHeaderStaticAsserts() throws IOException {
-        Map<String, StructLayout> mirrors = Map.of(
-                "tlsscope_tuple", KernelAbi.TUPLE,
-                "tlsscope_tls_data_event", KernelAbi.TLS_DATA_EVENT,
-                "tlsscope_process_event", KernelAbi.PROCESS_EVENT,
-                "tlsscope_conn_key", KernelAbi.CONN_KEY,
-                "tlsscope_conn", KernelAbi.CONN,
-                "tlsscope_layout", KernelAbi.LAYOUT,
-                "tlsscope_config", KernelAbi.CONFIG);
+        Map<String, StructLayout> mirrors = Map.ofEntries(
+                Map.entry("tlsscope_tuple", KernelAbi.TUPLE),
+                Map.entry("tlsscope_tls_data_event", KernelAbi.TLS_DATA_EVENT),
+                Map.entry("tlsscope_process_event", KernelAbi.PROCESS_EVENT),
+                Map.entry("tlsscope_conn_key", KernelAbi.CONN_KEY),
+                Map.entry("tlsscope_conn", KernelAbi.CONN),
+                Map.entry("tlsscope_layout", KernelAbi.LAYOUT),
+                Map.entry("tlsscope_layout_choice", KernelAbi.LAYOUT_CHOICE),
+                Map.entry("tlsscope_set_fds", KernelAbi.SET_FDS),
+                Map.entry("tlsscope_config", KernelAbi.CONFIG));
         Matcher asserts = Pattern.compile("_Static_assert\\(sizeof\\(struct (\\w+)\\) == (\\d+)")
                 .matcher(Files.readString(HEADER));
         Map<String, Long> declared = new LinkedHashMap<>();
@@ -55,6 +57,21 @@ class KernelAbiTest {
                 assertThat(SslFunction.fromValue(value).name()).isEqualTo(name));
         enumValues("tlsscope_event_type", "TLSSCOPE_EVENT_").forEach((name, value) ->
                 assertThat(EventType.fromValue(value).name()).isEqualTo(name));
+    }
+
+    @Test
+    void constantsMatchTheHeaderDefines() throws IOException {
+        Map<String, Integer> defines = new LinkedHashMap<>();
+        Matcher define = Pattern.compile("#define TLSSCOPE_(\\w+) \\(?(\\d+)").matcher(Files.readString(HEADER));
+        while (define.find()) {
+            defines.put(define.group(1), Integer.parseInt(define.group(2)));
+        }
+        assertThat(defines).containsEntry("COMM_LEN", KernelAbi.COMM_LEN)
+                .containsEntry("CHUNK_DATA_MAX", KernelAbi.CHUNK_DATA_MAX)
+                .containsEntry("MAX_CHUNKS_PER_CALL", KernelAbi.MAX_CHUNKS_PER_CALL)
+                .containsEntry("MAX_LAYOUTS", KernelAbi.MAX_LAYOUTS)
+                .containsEntry("LAYOUT_NONE", KernelAbi.LAYOUT_NONE);
+        assertThat(enumValues("tlsscope_layout_choice_flags", "TLSSCOPE_LAYOUT_")).containsEntry("FORCED", KernelAbi.LAYOUT_FORCED);
     }
 
     private static Map<String, Integer> enumValues(String enumName, String prefix) throws IOException {
