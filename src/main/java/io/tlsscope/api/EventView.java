@@ -23,6 +23,7 @@ public record EventView(
         String layout,
         ConnectionRef connection,
         long cgroupId,
+        String containerId,
         String callId,
         int callBytes,
         int chunk,

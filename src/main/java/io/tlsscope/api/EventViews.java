@@ -3,8 +3,10 @@ package io.tlsscope.api;
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.discovery.LibraryKey;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.process.ContainerIds;
 import io.tlsscope.tracer.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class EventViews {
     private final Tracer tracer;
+    private final ContainerIds containers = new ContainerIds(Path.of("/proc"));
 
     public EventViews(Tracer tracer) {
         this.tracer = tracer;
@@ -38,6 +41,7 @@ public class EventViews {
                 Tracer.layoutName(event.layoutIndex()).orElse(null),
                 tuple == null ? null : new EventView.ConnectionRef(TcpTuple.format(tuple.source()), TcpTuple.format(tuple.destination())),
                 event.cgroupId(),
+                containers.of(event.pid(), event.cgroupId()).orElse(null),
                 event.callId(),
                 event.callBytes(),
                 event.chunkSequence(),

@@ -2,8 +2,6 @@ package io.tlsscope.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,7 +38,7 @@ public final class PostgresTlsServer implements AutoCloseable {
         try {
             Path directory = Files.createTempDirectory("tlsscope-pg-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            PostgresTlsServer server = new PostgresTlsServer(directory, freePort());
+            PostgresTlsServer server = new PostgresTlsServer(directory, FreePort.pick());
             try {
                 server.initialize();
                 server.launch();
@@ -51,12 +49,6 @@ public final class PostgresTlsServer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("start test PostgreSQL: " + e.getMessage(), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
