@@ -8,17 +8,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells whether an executable carries OpenSSL itself (statically linked: it exports or defines
- * SSL_read and SSL_write, as Node.js does). Each inode is parsed once; the answer is remembered,
- * so an exec storm of the same binaries costs one ELF read.
+ * SSL_read and SSL_write, as Node.js does). Each file version is parsed once; the answer is
+ * remembered, so an exec storm of the same binaries costs one ELF read, and a new file that got a
+ * deleted file's inode number is read afresh.
  */
 public final class ExecutableClassifier {
     /** Bound on remembered inodes; past it the memory starts over (a re-read is only slower). */
     private static final int MAX_REMEMBERED = 8192;
 
-    private final Map<LibraryKey, Boolean> carriesOpenSsl = new ConcurrentHashMap<>();
+    private record Identity(LibraryKey key, FileVersion version) {
+    }
 
-    public boolean carriesOpenSsl(LibraryKey key, Path openPath) {
-        Boolean known = carriesOpenSsl.get(key);
+    private final Map<Identity, Boolean> carriesOpenSsl = new ConcurrentHashMap<>();
+
+    public boolean carriesOpenSsl(LibraryKey key, FileVersion version, Path openPath) {
+        Identity identity = new Identity(key, version);
+        Boolean known = carriesOpenSsl.get(identity);
         if (known != null) {
             return known;
         }
@@ -26,13 +31,12 @@ public final class ExecutableClassifier {
         if (carriesOpenSsl.size() >= MAX_REMEMBERED) {
             carriesOpenSsl.clear();
         }
-        carriesOpenSsl.put(key, answer);
+        carriesOpenSsl.put(identity, answer);
         return answer;
     }
 
     private static boolean readSymbols(Path openPath) {
-        try {
-            ElfBinary elf = ElfBinary.open(openPath);
+        try (ElfBinary elf = ElfBinary.open(openPath)) {
             return elf.symbolFileOffset("SSL_read").isPresent() && elf.symbolFileOffset("SSL_write").isPresent();
         } catch (ElfException unreadable) {
             return false; // not ELF (a script's interpreter is what maps), or gone

@@ -29,6 +29,7 @@ public final class LibraryRegistry {
     /** Every id ever given, kept after detach so late events still name their inode. Lock-free reads. */
     private final Map<Integer, LibraryKey> keysById = new ConcurrentHashMap<>();
     private final AtomicLong attachFailures = new AtomicLong();
+    private final AtomicLong inodesReused = new AtomicLong();
     private int nextId = 1;
 
     public LibraryRegistry(LibraryAttacher attacher) {
@@ -48,14 +49,16 @@ public final class LibraryRegistry {
     private static final class Entry {
         final int id;
         final LibraryKey key;
+        final FileVersion version;
         final Set<String> paths = new TreeSet<>();
         final Set<Integer> pids = new TreeSet<>();
         LibraryAttacher.Attachment attachment;
         String attachError;
 
-        Entry(int id, LibraryKey key) {
+        Entry(int id, LibraryKey key, FileVersion version) {
             this.id = id;
             this.key = key;
+            this.version = version;
         }
 
         LibraryView view() {
@@ -77,8 +80,17 @@ public final class LibraryRegistry {
      */
     public synchronized boolean processUses(LibraryMapping mapping) {
         Entry entry = byKey.get(mapping.key());
+        if (entry != null && !entry.version.equals(mapping.version())) {
+            // the inode number now belongs to another file: the old probes and pids are stale
+            LOG.infof("%s now holds another file (%s, was %s): attaching it afresh", mapping.key(), mapping.version(), entry.version);
+            inodesReused.incrementAndGet();
+            byKey.remove(mapping.key());
+            entry.pids.forEach(pid -> forgetUse(pid, mapping.key()));
+            detach(entry);
+            entry = null;
+        }
         if (entry == null) {
-            entry = new Entry(nextId++, mapping.key());
+            entry = new Entry(nextId++, mapping.key(), mapping.version());
             byKey.put(mapping.key(), entry);
             keysById.put(entry.id, entry.key);
             attach(entry, mapping);
@@ -118,6 +130,13 @@ public final class LibraryRegistry {
             }
         }
         return lastUser;
+    }
+
+    private void forgetUse(int pid, LibraryKey key) {
+        Set<LibraryKey> keys = keysByPid.get(pid);
+        if (keys != null && keys.remove(key) && keys.isEmpty()) {
+            keysByPid.remove(pid);
+        }
     }
 
     /** Removes the probes of key, unless a process was recorded as using it meanwhile. */
@@ -174,6 +193,11 @@ public final class LibraryRegistry {
     /** Attachments that failed (each library counted once). */
     public long attachFailures() {
         return attachFailures.get();
+    }
+
+    /** Times a known inode was found holding another file (deleted, number reused). */
+    public long inodesReused() {
+        return inodesReused.get();
     }
 
     /** Removes every probe; the registry is empty afterwards. */

@@ -3,11 +3,13 @@ package io.tlsscope.discovery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -59,13 +61,11 @@ public final class ProcessScanner {
             }
         }
         List<LibraryMapping> mappings = new ArrayList<>();
-        byInode.values().forEach(file -> openablePath(pid, file)
-                .ifPresent(path -> mappings.add(new LibraryMapping(pid, file, path))));
+        byInode.values().forEach(file -> openable(pid, file).ifPresent(mappings::add));
         if (executableFile != null) {
-            MappedFile file = executableFile;
-            openablePath(pid, file)
-                    .filter(path -> executables.carriesOpenSsl(file.key(), path))
-                    .ifPresent(path -> mappings.add(new LibraryMapping(pid, file, path)));
+            openable(pid, executableFile)
+                    .filter(mapping -> executables.carriesOpenSsl(mapping.key(), mapping.version(), mapping.openPath()))
+                    .ifPresent(mappings::add);
         }
         return mappings;
     }
@@ -89,26 +89,36 @@ public final class ProcessScanner {
     }
 
     /**
-     * A path to the very inode pid maps: its own root first (works across mount namespaces and
-     * shows a readable path), then map_files (works for deleted files). Checked by device and inode.
+     * The mapping with a path to the very inode pid maps: its own root first (works across mount
+     * namespaces and shows a readable path), then map_files (works for deleted files). Checked by
+     * device and inode; the file's current version is read from the same stat.
      */
-    private Optional<Path> openablePath(int pid, MappedFile file) {
+    private Optional<LibraryMapping> openable(int pid, MappedFile file) {
         Path processDir = procRoot.resolve(Integer.toString(pid));
         List<Path> candidates = new ArrayList<>();
         if (!file.deleted()) {
             candidates.add(processDir.resolve("root").resolve(file.path().substring(1)));
         }
         candidates.add(processDir.resolve("map_files").resolve(file.addressRange()));
-        return candidates.stream().filter(candidate -> isSameInode(candidate, file.key())).findFirst();
+        for (Path candidate : candidates) {
+            Optional<FileVersion> version = versionIfSameInode(candidate, file.key());
+            if (version.isPresent()) {
+                return Optional.of(new LibraryMapping(pid, file, candidate, version.get()));
+            }
+        }
+        return Optional.empty();
     }
 
-    private static boolean isSameInode(Path candidate, LibraryKey key) {
+    private static Optional<FileVersion> versionIfSameInode(Path candidate, LibraryKey key) {
         try {
-            Map<String, Object> attributes = Files.readAttributes(candidate, "unix:dev,ino");
-            return ((Long) attributes.get("ino")) == key.inode()
-                    && ((Long) attributes.get("dev")) == key.deviceNumber();
+            Map<String, Object> attributes = Files.readAttributes(candidate, "unix:dev,ino,size,lastModifiedTime");
+            if ((Long) attributes.get("ino") != key.inode() || (Long) attributes.get("dev") != key.deviceNumber()) {
+                return Optional.empty();
+            }
+            FileTime modified = (FileTime) attributes.get("lastModifiedTime");
+            return Optional.of(new FileVersion((Long) attributes.get("size"), modified.to(TimeUnit.NANOSECONDS)));
         } catch (IOException | UnsupportedOperationException | SecurityException unreadable) {
-            return false;
+            return Optional.empty();
         }
     }
 }

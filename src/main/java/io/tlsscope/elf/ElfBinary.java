@@ -1,9 +1,13 @@
 package io.tlsscope.elf;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,7 +28,7 @@ import net.fornwall.jelf.ElfSymbolTableSection;
  * Adds what uprobes need on top of it: a symbol's FILE offset (its virtual address mapped back
  * through the PT_LOAD segment that contains it).
  */
-public final class ElfBinary {
+public final class ElfBinary implements AutoCloseable {
     private static final int PT_LOAD = 1;
     private static final int STT_FUNC = 2;
     private static final int STT_GNU_IFUNC = 10;
@@ -32,23 +36,37 @@ public final class ElfBinary {
     private static final int NT_GNU_BUILD_ID = 3;
 
     private final Path path;
+    private final Arena mapping;
     private final ElfFile elf;
 
-    private ElfBinary(Path path, ElfFile elf) {
+    private ElfBinary(Path path, Arena mapping, ElfFile elf) {
         this.path = path;
+        this.mapping = mapping;
         this.elf = elf;
     }
 
+    /** Maps the file read-only until {@link #close()}; sections are read from the mapping on demand. */
     public static ElfBinary open(Path path) {
-        try {
-            return new ElfBinary(path, ElfFile.from(path));
+        Arena mapping = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mapping);
+            return new ElfBinary(path, mapping, ElfFile.from(new MappedElfFile(file)));
         } catch (NoSuchFileException e) {
+            mapping.close();
             throw new ElfException("read ELF " + path + ": no such file", e);
         } catch (IOException e) {
+            mapping.close();
             throw new ElfException("read ELF " + path + ": " + e.getMessage(), e);
         } catch (net.fornwall.jelf.ElfException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            mapping.close();
             throw new ElfException("read ELF " + path + ": not an ELF file (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Unmaps the file; nothing may be read afterwards. */
+    @Override
+    public void close() {
+        mapping.close();
     }
 
     public Path path() {

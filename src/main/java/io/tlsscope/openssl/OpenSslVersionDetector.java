@@ -35,8 +35,8 @@ public final class OpenSslVersionDetector {
     }
 
     public static Detection detect(Path library) {
-        try {
-            return detect(ElfBinary.open(library));
+        try (ElfBinary elf = ElfBinary.open(library)) {
+            return detect(elf);
         } catch (ElfException unreadable) {
             return fromFileName(library, "file unreadable (" + unreadable.getMessage() + ")");
         }
@@ -53,8 +53,8 @@ public final class OpenSslVersionDetector {
         for (String needed : elf.neededLibraries()) {
             Path candidate = directory.resolve(needed);
             if (needed.startsWith("libcrypto") && Files.isRegularFile(candidate)) {
-                try {
-                    Optional<OpenSslVersion> linked = banner(ElfBinary.open(candidate));
+                try (ElfBinary libcrypto = ElfBinary.open(candidate)) {
+                    Optional<OpenSslVersion> linked = banner(libcrypto);
                     if (linked.isPresent()) {
                         return found(linked.get(), "version banner in .rodata of " + candidate + " (DT_NEEDED of "
                                 + library.getFileName() + ")");

@@ -17,7 +17,12 @@ public final class TlsLibraryInspector {
 
     /** @throws io.tlsscope.elf.ElfException when the file is missing or not ELF */
     public static InspectReport inspect(Path file) {
-        ElfBinary elf = ElfBinary.open(file);
+        try (ElfBinary elf = ElfBinary.open(file)) {
+            return inspect(file, elf);
+        }
+    }
+
+    private static InspectReport inspect(Path file, ElfBinary elf) {
         Map<String, String> symbols = new LinkedHashMap<>();
         for (String function : SSL_FUNCTIONS) {
             elf.symbolFileOffset(function).ifPresent(offset -> symbols.put(function, "0x" + Long.toHexString(offset)));

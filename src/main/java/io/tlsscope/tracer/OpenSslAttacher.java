@@ -51,12 +51,14 @@ final class OpenSslAttacher implements LibraryAttacher {
     @Override
     public Attachment attach(int libraryId, LibraryMapping mapping) {
         String where = mapping.file().path() + " (" + mapping.key() + ")";
-        ElfBinary elf;
-        try {
-            elf = ElfBinary.open(mapping.openPath());
+        try (ElfBinary elf = ElfBinary.open(mapping.openPath())) {
+            return attach(libraryId, mapping, where, elf);
         } catch (ElfException e) {
             throw new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
+    }
+
+    private Attachment attach(int libraryId, LibraryMapping mapping, String where, ElfBinary elf) {
         OpenSslVersionDetector.Detection detection = OpenSslVersionDetector.detect(elf);
         LayoutChoice detected = knownLayouts.choose(detection);
 

@@ -236,6 +236,7 @@ public class Tracer {
         values.add(new CounterValue("sse.clients", bus.subscriberCount(), "SSE clients connected now"));
         values.add(new CounterValue("libraries.attached", registry == null ? 0 : registry.libraries().size(), "TLS library inodes known now"));
         values.add(new CounterValue("libraries.attach-failures", registry == null ? 0 : registry.attachFailures(), "library inodes whose probes could not be attached"));
+        values.add(new CounterValue("libraries.inodes-reused", registry == null ? 0 : registry.inodesReused(), "known inodes found holding another file (old one deleted), attached afresh"));
         values.add(new CounterValue("conn.seeded", connections == null ? 0 : connections.seeded(), "pre-existing TCP sockets seeded from /proc"));
         values.add(new CounterValue("conn.seed-failures", connections == null ? 0 : connections.seedFailures(), "seeds the connection map refused"));
         values.add(new CounterValue("ringbuf.records", reader == null ? 0 : reader.samples(), "ring-buffer records read"));
