@@ -37,10 +37,10 @@ public final class OpenSslLayouts {
             }
             ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
             OpenSslLayouts loaded = new OpenSslLayouts(json.readValue(in, LayoutFile.class).layouts());
-            loaded.layouts.forEach(layout -> {
-                OpenSslVersion.number(layout.min());
-                OpenSslVersion.number(layout.maxExclusive());
-            });
+            loaded.layouts.forEach(layout -> layout.ranges().forEach(range -> {
+                OpenSslVersion.number(range.min());
+                OpenSslVersion.number(range.maxExclusive());
+            }));
             return loaded;
         } catch (IOException e) {
             throw new UncheckedIOException("read " + RESOURCE + ": " + e.getMessage(), e);
@@ -52,10 +52,7 @@ public final class OpenSslLayouts {
         if (!version.family().hasOpenSslLayouts()) {
             return Optional.empty();
         }
-        return layouts.stream()
-                .filter(layout -> version.compareTo(OpenSslVersion.number(layout.min())) >= 0
-                        && version.compareTo(OpenSslVersion.number(layout.maxExclusive())) < 0)
-                .findFirst();
+        return layouts.stream().filter(layout -> layout.covers(version)).findFirst();
     }
 
     /** What the kernel should try for a library whose release detection found this. */
@@ -71,8 +68,7 @@ public final class OpenSslLayouts {
         }
         return forVersion(version)
                 .map(layout -> new LayoutChoice(layout, LayoutChoice.Source.DETECTED, version.family().jsonName() + " "
-                        + version.number() + " (" + detection.evidence() + ") is in [" + layout.min() + ", "
-                        + layout.maxExclusive() + ")"))
+                        + version.number() + " (" + detection.evidence() + ") is in " + layout.rangeText()))
                 .orElseGet(() -> new LayoutChoice(null, LayoutChoice.Source.SCAN, "no layout known for "
                         + version.number() + ": every layout is tried, the first naming a TCP socket of the process wins"));
     }
