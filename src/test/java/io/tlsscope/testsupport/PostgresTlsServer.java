@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * A private PostgreSQL 15 for one test class: its own data dir under /tmp, a self-signed
  * certificate, ssl=on, TLS-only TCP on a free loopback port (pg_hba: hostssl only), every
- * statement logged (log_statement=all). Started through setpriv, which execs, so
+ * statement logged (log_statement=all), room for 250 connections. Started through setpriv, which execs, so
  * {@link #postmasterPid()} is the real postmaster. Needs root (to run the server as postgres).
  */
 public final class PostgresTlsServer implements AutoCloseable {
@@ -74,6 +74,7 @@ public final class PostgresTlsServer implements AutoCloseable {
                 log_statement = 'all'
                 logging_collector = off
                 fsync = off
+                max_connections = 250
                 """.formatted(port, directory), java.nio.file.StandardOpenOption.APPEND);
     }
 
