@@ -101,10 +101,11 @@ public final class LibraryRegistry {
     }
 
     private void attach(Entry entry, LibraryMapping mapping) {
+        long start = System.nanoTime();
         try {
             entry.attachment = attacher.attach(entry.id, mapping);
-            LOG.infof("attached %s (%s, id %d) via %s: %s", mapping.file().path(), entry.key, entry.id,
-                    mapping.openPath(), entry.attachment.probes());
+            LOG.infof("attached %s (%s, id %d) via %s in %d ms: %s", mapping.file().path(), entry.key, entry.id,
+                    mapping.openPath(), (System.nanoTime() - start) / 1_000_000, entry.attachment.probes());
         } catch (LibraryAttacher.AttachException e) {
             attachFailures.incrementAndGet();
             entry.attachError = e.getMessage();

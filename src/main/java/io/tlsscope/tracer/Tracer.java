@@ -124,8 +124,10 @@ public class Tracer {
                 config.tracer().execRescanDelays(), connections::seed);
         reader = new RingBufferReader(object.map("events"), this::onRecord, "tlsscope-ringbuf");
         reader.start();
+        long scanStart = System.nanoTime();
         int processes = discovery.scanAll();
-        LOG.infof("discovery: %d processes use TLS libraries", processes);
+        LOG.infof("discovery: %d processes use TLS libraries, %d libraries attached in %d ms", processes,
+                registry.libraries().size(), (System.nanoTime() - scanStart) / 1_000_000);
     }
 
     private void checkPreconditions() {
