@@ -3,6 +3,7 @@ package io.tlsscope.openssl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsscope.testsupport.NodeBinaries;
+import io.tlsscope.testsupport.OpenSslRelease;
 import io.tlsscope.testsupport.Objdump;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -24,11 +25,14 @@ class LayoutsMatchRealBinariesTest {
         Path systemSsl = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
         Path systemCrypto = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
         Stream<Arguments> system = Stream.of(Arguments.of("Debian libssl.so.3", systemSsl, systemCrypto));
+        Stream<Arguments> debian = OpenSslRelease.all().stream().filter(release -> !release.name().equals("system"))
+                .map(release -> Arguments.of("Debian " + release.debianVersion(), release.libssl(),
+                        release.libssl().resolveSibling(release.libssl().getFileName().toString().replace("libssl", "libcrypto"))));
         Stream<Arguments> node = Stream.of("16.20.2", "18.20.8", "24.11.1").map(version -> {
             Path binary = NodeBinaries.fetch(version);
             return Arguments.of("Node.js " + version, binary, binary);
         });
-        return Stream.concat(system, node);
+        return Stream.of(system, debian, node).flatMap(arguments -> arguments);
     }
 
     @ParameterizedTest(name = "{0}")
