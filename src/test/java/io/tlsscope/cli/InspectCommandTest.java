@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.testsupport.NodeBinaries;
 import io.tlsscope.testsupport.Readelf;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,6 +48,20 @@ class InspectCommandTest {
             assertThat(Long.decode(report.at("/symbols/" + function).asText())).as(function).isEqualTo(expected);
         }
         assertThat(report.get("buildId").asText()).matches("[0-9a-f]{40}");
+    }
+
+    @Test
+    void aNodeBinaryIsStaticQuictlsWithTheLayoutAndWhy() throws IOException {
+        Path node = NodeBinaries.fetch("16.20.2");
+        JsonNode report = new ObjectMapper().readTree(inspect(node.toString()).out());
+        assertThat(report.get("kind").asText()).isEqualTo("static-openssl");
+        assertThat(report.get("family").asText()).isEqualTo("quictls");
+        assertThat(report.get("version").asText()).startsWith("OpenSSL 1.1.1v+quic");
+        assertThat(report.get("versionEvidence").asText()).isEqualTo("version banner in .rodata of " + node);
+        assertThat(report.get("layout").asText()).isEqualTo("openssl-1.1.1");
+        assertThat(report.get("layoutReason").asText()).contains("quictls 1.1.1v").contains("[1.1.1, 1.1.2)");
+        long expected = Readelf.functionFileOffset(node, "SSL_write").orElseThrow();
+        assertThat(Long.decode(report.at("/symbols/SSL_write").asText())).isEqualTo(expected);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.testsupport.NodeBinaries;
+import io.tlsscope.testsupport.PrivateExt4;
 import io.tlsscope.testsupport.TracerApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A deleted executable's inode number given to a new file (ext4 hands the freed number to the
- * next file created in the directory): what tlsscope learnt about the old file must not stick.
+ * next file created, here on a private loop-mounted ext4): what tlsscope learnt about the old file
+ * must not stick.
  * First a copy of sleep runs (no OpenSSL: remembered as such); it exits and is deleted; then a
  * Node.js binary (OpenSSL inside) is written under the same inode number and must be attached.
  */
@@ -29,8 +31,14 @@ class InodeReuseTest {
     TlsscopeConfig config;
 
     @Test
-    void aNewFileOnAReusedInodeIsClassifiedAfresh(@TempDir Path directory) throws Exception {
+    void aNewFileOnAReusedInodeIsClassifiedAfresh(@TempDir Path scratch) throws Exception {
         Path node = NodeBinaries.fetch("18.20.8");
+        try (PrivateExt4 filesystem = PrivateExt4.create(scratch, "400M")) {
+            reuseInodeOn(filesystem.root(), node);
+        }
+    }
+
+    private void reuseInodeOn(Path directory, Path node) throws Exception {
         Path first = Files.copy(Path.of("/usr/bin/sleep"), directory.resolve("first"));
         long inode = inodeOf(first);
         Process sleeper = new ProcessBuilder(first.toString(), "30").start();
@@ -62,7 +70,8 @@ class InodeReuseTest {
 
     /**
      * An empty file with the given inode number: ext4 frees a deleted file's inode a moment after
-     * its last user is gone and then hands it to the next file created in the directory.
+     * its last user is gone and then hands it to the next file created in the directory (on a
+     * filesystem of the test's own, nothing else takes it first).
      */
     private static Path fileOnInode(Path directory, long inode) throws IOException, InterruptedException {
         for (int attempt = 0; attempt < 50; attempt++) {

@@ -12,7 +12,12 @@ public final class TracerApi {
     }
 
     public static long sseClients() {
-        return given().get("/api/v1/counters").jsonPath().getLong("find { it.name == 'sse.clients' }.value");
+        return counter("sse.clients");
+    }
+
+    /** The current value of one counter of /api/v1/counters. */
+    public static long counter(String name) {
+        return given().get("/api/v1/counters").jsonPath().getLong("find { it.name == '" + name + "' }.value");
     }
 
     /** Until at least clients SSE clients are subscribed. */
