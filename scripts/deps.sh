@@ -8,9 +8,9 @@ set -euo pipefail
 build_packages=(clang llvm libbpf-dev libbpf1 linux-libc-dev gcc)
 # tests: PostgreSQL, python3 TLS fixtures, gcc and binutils (objdump) for the real-library tests,
 # curl (Node.js from the npm registry), bpftool (the kernel's own view of links), apt/dpkg (debs)
-# and a loop-mounted ext4 (e2fsprogs, mount) for the inode-reuse test
+# a loop-mounted ext4 (e2fsprogs, mount) for the inode-reuse test, Go 1.19 for the Go fixtures
 test_packages=(postgresql-15 postgresql-client-15 openssl procps util-linux python3 binutils curl bpftool
-  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount)
+  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go)
 
 bench_packages=(bpftrace curl python3)
 

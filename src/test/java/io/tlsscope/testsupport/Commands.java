@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs short external commands for test fixtures, failing with their output. */
 final class Commands {
-    private static final long LIMIT_SECONDS = 60;
+    private static final long LIMIT_SECONDS = 120;
 
     private Commands() {
     }
