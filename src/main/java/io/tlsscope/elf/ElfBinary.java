@@ -3,6 +3,7 @@ package io.tlsscope.elf;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -37,11 +38,24 @@ public final class ElfBinary implements AutoCloseable {
 
     private final Path path;
     private final Arena mapping;
+    private final MemorySegment file;
     private final ElfFile elf;
 
-    private ElfBinary(Path path, Arena mapping, ElfFile elf) {
+    /** A section's place in memory and in the file. */
+    public record Section(String name, long address, long fileOffset, long size) {
+        public boolean contains(long virtualAddress) {
+            return virtualAddress >= address && virtualAddress < address + size;
+        }
+    }
+
+    /** A defined function symbol: its virtual address and size. */
+    public record Symbol(String name, long address, long size) {
+    }
+
+    private ElfBinary(Path path, Arena mapping, MemorySegment file, ElfFile elf) {
         this.path = path;
         this.mapping = mapping;
+        this.file = file;
         this.elf = elf;
     }
 
@@ -50,7 +64,7 @@ public final class ElfBinary implements AutoCloseable {
         Arena mapping = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mapping);
-            return new ElfBinary(path, mapping, ElfFile.from(new MappedElfFile(file)));
+            return new ElfBinary(path, mapping, file, ElfFile.from(new MappedElfFile(file)));
         } catch (NoSuchFileException e) {
             mapping.close();
             throw new ElfException("read ELF " + path + ": no such file", e);
@@ -73,15 +87,51 @@ public final class ElfBinary implements AutoCloseable {
         return path;
     }
 
+    /** ET_DYN: a shared object or a position-independent executable. */
+    public boolean isPositionIndependent() {
+        return elf.e_type == ElfFile.ET_DYN;
+    }
+
     public boolean isSharedObject() {
         return elf.e_type == ElfFile.ET_DYN && elf.firstSegmentByType(3 /* PT_INTERP */) == null;
     }
 
     /** File offset of a defined function symbol, from .dynsym first, then .symtab. */
     public OptionalLong symbolFileOffset(String name) {
-        Optional<ElfSymbol> symbol = definedFunction(elf.getDynamicSymbolTableSection(), name)
-                .or(() -> definedFunction(elf.getSymbolTableSection(), name));
-        return symbol.map(found -> fileOffset(found.st_value)).orElse(OptionalLong.empty());
+        return function(name).map(found -> fileOffsetOf(found.address())).orElse(OptionalLong.empty());
+    }
+
+    /** A defined function symbol, from .dynsym first, then .symtab (absent when stripped). */
+    public Optional<Symbol> function(String name) {
+        return definedFunction(elf.getDynamicSymbolTableSection(), name)
+                .or(() -> definedFunction(elf.getSymbolTableSection(), name))
+                .map(symbol -> new Symbol(name, symbol.st_value, symbol.st_size));
+    }
+
+    public Optional<Section> section(String name) {
+        ElfSection section = elf.firstSectionByName(name);
+        return section == null ? Optional.empty() : Optional.of(new Section(name, section.header.sh_addr,
+                section.header.sh_offset, section.header.sh_size));
+    }
+
+    /** length bytes of the file from fileOffset. */
+    public byte[] bytes(long fileOffset, int length) {
+        if (fileOffset < 0 || length < 0 || fileOffset + length > file.byteSize()) {
+            throw new ElfException("read ELF " + path + ": " + length + " bytes at " + fileOffset + " are outside the file");
+        }
+        return file.asSlice(fileOffset, length).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** The descriptor of the first note of that owner and type (e.g. "Go", 4 for the Go build id). */
+    public Optional<byte[]> note(String owner, int type) {
+        for (ElfNoteSection notes : elf.sectionsOfType(ElfNoteSection.class)) {
+            for (ElfNoteSection.ElfNote note : notes.notes()) {
+                if (note.type == type && owner.equals(note.name)) {
+                    return Optional.of(note.descriptorBytes());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<ElfSymbol> definedFunction(ElfSymbolTableSection table, String name) {
@@ -99,7 +149,7 @@ public final class ElfBinary implements AutoCloseable {
     }
 
     /** Maps a virtual address to its offset in the file through the PT_LOAD segment holding it. */
-    private OptionalLong fileOffset(long virtualAddress) {
+    public OptionalLong fileOffsetOf(long virtualAddress) {
         for (ElfSegment segment : elf.segmentsOfType(PT_LOAD)) {
             if (virtualAddress >= segment.p_vaddr && virtualAddress < segment.p_vaddr + segment.p_filesz) {
                 return OptionalLong.of(virtualAddress - segment.p_vaddr + segment.p_offset);
@@ -130,13 +180,6 @@ public final class ElfBinary implements AutoCloseable {
 
     /** The GNU build id (NT_GNU_BUILD_ID) as lowercase hex. */
     public Optional<String> buildId() {
-        for (ElfNoteSection notes : elf.sectionsOfType(ElfNoteSection.class)) {
-            for (ElfNoteSection.ElfNote note : notes.notes()) {
-                if (note.type == NT_GNU_BUILD_ID && "GNU".equals(note.name)) {
-                    return Optional.of(HexFormat.of().formatHex(note.descriptorBytes()));
-                }
-            }
-        }
-        return Optional.empty();
+        return note("GNU", NT_GNU_BUILD_ID).map(descriptor -> HexFormat.of().formatHex(descriptor));
     }
 }

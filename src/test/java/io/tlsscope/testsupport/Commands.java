@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short external commands for test fixtures, failing with their output. */
-final class Commands {
+public final class Commands {
     private static final long LIMIT_SECONDS = 120;
 
     private Commands() {
     }
 
-    static String run(List<String> command) {
+    public static String run(List<String> command) {
         Result result = execute(command);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " exited " + result.exitCode() + ":\n" + result.output());

@@ -1,0 +1,110 @@
+package io.tlsscope.golang;
+
+import io.tlsscope.elf.ElfBinary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Go executable as the tracer sees it: build facts, the calling convention, and where
+ * crypto/tls.(*Conn).Read and Write start and return, found through .symtab or, when stripped,
+ * through the pclntab; their RET instructions found by decoding every instruction of the function.
+ *
+ * @param buildId   the Go build id (.note.go.buildid)
+ * @param registerAbi Go 1.17+ on amd64 passes arguments and results in registers
+ */
+public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positionIndependent, boolean registerAbi,
+                           String functionTable, List<TlsFunction> tlsFunctions) {
+    public static final String READ = "crypto/tls.(*Conn).Read";
+    public static final String WRITE = "crypto/tls.(*Conn).Write";
+    /** The Go build id note: owner "Go", type 4 (cmd/internal/buildid). */
+    private static final int NOTE_GO_BUILD_ID = 4;
+    private static final Pattern GO_VERSION = Pattern.compile("^go(\\d+)\\.(\\d+)");
+
+    /**
+     * One probed function.
+     *
+     * @param foundVia   "symtab" or "pclntab 1.20" (the table format)
+     * @param entryOffset file offset of the entry (what a uprobe attaches at)
+     * @param returnOffsets file offsets of every RET
+     */
+    public record TlsFunction(String name, long address, long size, String foundVia, long entryOffset,
+                              List<Long> returnOffsets, int instructions) {
+    }
+
+    /** Empty when elf is no Go executable. */
+    public static Optional<GoExecutable> inspect(ElfBinary elf) {
+        Optional<GoBuildInfo> buildInfo = GoBuildInfo.read(elf);
+        Optional<byte[]> buildId = elf.note("Go", NOTE_GO_BUILD_ID);
+        if (buildInfo.isEmpty() && buildId.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<GoFunctionTable> table = GoFunctionTable.find(elf);
+        List<TlsFunction> functions = new ArrayList<>();
+        for (String name : List.of(WRITE, READ)) {
+            locate(elf, table, name).ifPresent(functions::add);
+        }
+        return Optional.of(new GoExecutable(
+                buildId.map(bytes -> new String(bytes, StandardCharsets.UTF_8).replace("\0", "")).orElse(null),
+                buildInfo.orElse(null),
+                elf.isPositionIndependent(),
+                buildInfo.map(info -> registerAbi(info.goVersion())).orElse(true),
+                table.map(found -> "pclntab " + found.format() + " in " + found.foundIn()).orElse(null),
+                List.copyOf(functions)));
+    }
+
+    /** Go 1.17 introduced the register ABI on amd64. */
+    static boolean registerAbi(String goVersion) {
+        Matcher version = GO_VERSION.matcher(goVersion);
+        return !version.find() || Integer.parseInt(version.group(1)) > 1 || Integer.parseInt(version.group(2)) >= 17;
+    }
+
+    public Optional<TlsFunction> function(String name) {
+        return tlsFunctions.stream().filter(function -> function.name().equals(name)).findFirst();
+    }
+
+    private static Optional<TlsFunction> locate(ElfBinary elf, Optional<GoFunctionTable> table, String name) {
+        Optional<ElfBinary.Symbol> symbol = elf.function(name).filter(found -> found.size() > 0);
+        if (symbol.isPresent()) {
+            return withReturns(elf, name, symbol.get().address(), symbol.get().size(), "symtab");
+        }
+        return table.flatMap(found -> found.function(name)
+                .flatMap(function -> withReturns(elf, name, function.entry(), function.end() - function.entry(),
+                        "pclntab " + found.format())));
+    }
+
+    private static Optional<TlsFunction> withReturns(ElfBinary elf, String name, long address, long size, String via) {
+        long entryOffset = elf.fileOffsetOf(address).orElse(-1);
+        if (entryOffset < 0 || size <= 0 || size > (1 << 20)) {
+            return Optional.empty();
+        }
+        byte[] code = elf.bytes(entryOffset, (int) size);
+        List<Long> returns = new ArrayList<>();
+        int instructions = 0;
+        for (int offset = 0; offset < code.length; instructions++) {
+            int length = X86InstructionLength.at(code, offset);
+            if (isReturn(code, offset, length)) {
+                returns.add(entryOffset + offset);
+            }
+            offset += length;
+        }
+        return Optional.of(new TlsFunction(name, address, size, via, entryOffset, List.copyOf(returns), instructions));
+    }
+
+    /** RET (C3) or RET imm16 (C2), possibly behind prefixes (REP RET): the last opcode byte decides. */
+    private static boolean isReturn(byte[] code, int offset, int length) {
+        int last = offset;
+        while (last < offset + length - 1 && isPrefix(Byte.toUnsignedInt(code[last]))) {
+            last++;
+        }
+        int opcode = Byte.toUnsignedInt(code[last]);
+        return (opcode == 0xC3 && last == offset + length - 1) || (opcode == 0xC2 && last == offset + length - 3);
+    }
+
+    private static boolean isPrefix(int value) {
+        return value == 0xF3 || value == 0xF2 || value == 0x66 || value == 0x2E || value == 0x3E;
+    }
+}
