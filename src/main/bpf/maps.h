@@ -15,12 +15,43 @@ struct ssl_call {
 	__u32 function;   /* enum tlsscope_function */
 };
 
+/* Go call state, read at a RET of the same goroutine (Go moves goroutines between threads). */
+struct go_call_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 goroutine; /* the g pointer, in R14 under Go's register ABI */
+};
+
+struct go_call {
+	__u64 conn;   /* *tls.Conn */
+	__u64 buffer; /* b's data pointer */
+	__u64 start_ns;
+	__u32 function; /* enum tlsscope_function */
+	__u32 pad;
+};
+
 /* Key of the SSL* -> fd cache. */
 struct ssl_key {
 	__u32 tgid;
 	__u32 pad;
 	__u64 ssl;
 };
+
+/* Go Read/Write entry state by (tgid, goroutine). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct go_call_key);
+	__type(value, struct go_call);
+} go_calls SEC(".maps");
+
+/* Go struct offsets per library id (the attach cookie), written by user space at attach time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct tlsscope_go_layout);
+} go_layouts SEC(".maps");
 
 /* Size can be changed by user space before load (ring buffer bytes, a power of two). */
 struct {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tlsscope kernel side: OpenSSL SSL_read/SSL_write(_ex) uprobes that capture plaintext at return,
+ * Go crypto/tls (*Conn).Read/Write uprobes at entry and at every RET,
  * raw syscall tracepoints that find the socket behind each call, and exec/exit tracepoints that drive
  * library discovery in user space. Records go to one ring buffer; losses go to counters.
  */
@@ -341,24 +342,62 @@ static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_cal
 }
 
 /*
+ * Fills what every record of a call shares (the caller has set fd, fd_method, layout, ssl,
+ * call_start_ns, library_id, direction and function) and emits the call's bytes in chunks, up to
+ * the per-call cap; the rest is counted as truncated.
+ */
+static __always_inline void emit_call(struct tlsscope_tls_data_event *event, const struct tlsscope_conn *conn,
+				      __u64 buffer, __u64 bytes)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 cap = tlsscope_config.max_bytes_per_call;
+	struct chunk_loop loop;
+	__u32 chunks;
+
+	event->type = TLSSCOPE_EVENT_TLS_DATA;
+	event->pid = pid_tgid >> 32;
+	event->tid = (__u32)pid_tgid;
+	event->timestamp_ns = bpf_ktime_get_ns();
+	event->cgroup_id = bpf_get_current_cgroup_id();
+	event->call_bytes = bytes;
+	event->flags = 0;
+	event->pad[0] = event->pad[1] = event->pad[2] = 0;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	event->tuple = conn->tuple;
+	if (event->fd_method != TLSSCOPE_FD_NONE && conn->tuple.family)
+		event->flags |= TLSSCOPE_FLAG_TUPLE_VALID;
+	else if (event->fd_method != TLSSCOPE_FD_NONE)
+		count(TLSSCOPE_CTR_TUPLE_MISSING, 1);
+
+	loop.buffer = buffer;
+	loop.captured = bytes;
+	if (bytes > cap) {
+		loop.captured = cap;
+		event->flags |= TLSSCOPE_FLAG_TRUNCATED;
+		count(TLSSCOPE_CTR_TRUNCATED_CALLS, 1);
+		count(TLSSCOPE_CTR_TRUNCATED_BYTES, bytes - cap);
+	}
+	chunks = (loop.captured + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
+	if (chunks > TLSSCOPE_MAX_CHUNKS_PER_CALL)
+		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
+	bpf_loop(chunks, emit_chunk, &loop, 0);
+	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
+}
+
+/*
  * Common return path. The byte count the call really moved is the return value for SSL_read and
  * SSL_write (<= 0: failed); the _ex forms return 1 and store it through their size_t* argument.
  */
 static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bool ex_form)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
 	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
 	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
-	struct chunk_loop loop;
 	__u32 zero = 0;
-	__u32 cap = tlsscope_config.max_bytes_per_call;
-	__u32 chunks;
 	__u64 bytes;
 	__s32 fd;
-	__u8 method;
 	__u8 layout;
 
 	if (!call) {
@@ -374,44 +413,15 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	event = bpf_map_lookup_elem(&scratch, &zero);
 	if (!event)
 		goto done;
-
-	method = resolve_fd(tgid, library_id, direction, call, &fd, &layout, &conn);
-	event->type = TLSSCOPE_EVENT_TLS_DATA;
-	event->pid = tgid;
-	event->tid = (__u32)pid_tgid;
+	event->fd_method = resolve_fd(pid_tgid >> 32, library_id, direction, call, &fd, &layout, &conn);
 	event->fd = fd;
-	event->timestamp_ns = bpf_ktime_get_ns();
+	event->layout = layout;
 	event->call_start_ns = call->start_ns;
 	event->ssl = call->ssl;
-	event->cgroup_id = bpf_get_current_cgroup_id();
 	event->library_id = library_id;
-	event->call_bytes = bytes;
 	event->direction = direction;
-	event->fd_method = method;
 	event->function = call->function;
-	event->flags = 0;
-	event->layout = layout;
-	event->pad[0] = event->pad[1] = event->pad[2] = 0;
-	bpf_get_current_comm(event->comm, sizeof(event->comm));
-	event->tuple = conn.tuple;
-	if (method != TLSSCOPE_FD_NONE && conn.tuple.family)
-		event->flags |= TLSSCOPE_FLAG_TUPLE_VALID;
-	else if (method != TLSSCOPE_FD_NONE)
-		count(TLSSCOPE_CTR_TUPLE_MISSING, 1);
-
-	loop.buffer = call->buffer;
-	loop.captured = bytes;
-	if (bytes > cap) {
-		loop.captured = cap;
-		event->flags |= TLSSCOPE_FLAG_TRUNCATED;
-		count(TLSSCOPE_CTR_TRUNCATED_CALLS, 1);
-		count(TLSSCOPE_CTR_TRUNCATED_BYTES, bytes - cap);
-	}
-	chunks = (loop.captured + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
-	if (chunks > TLSSCOPE_MAX_CHUNKS_PER_CALL)
-		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
-	bpf_loop(chunks, emit_chunk, &loop, 0);
-	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
+	emit_call(event, &conn, call->buffer, bytes);
 done:
 	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
 	return 0;
@@ -439,6 +449,136 @@ SEC("uretprobe")
 int BPF_KRETPROBE(ssl_read_ex_return)
 {
 	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, true);
+}
+
+/* ---- Go crypto/tls: entry and every RET of (*Conn).Read and Write, register ABI (Go 1.17+) ---- */
+
+static __always_inline int enter_go_call(struct pt_regs *ctx, __u32 function)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
+	/* receiver c in RAX, b's data pointer in RBX (length RCX, capacity RDI) */
+	struct go_call call = {
+		.conn = ctx->ax,
+		.buffer = ctx->bx,
+		.start_ns = bpf_ktime_get_ns(),
+		.function = function,
+	};
+
+	if (is_self(pid_tgid))
+		return 0;
+	/* a stack-growth restart re-enters at the entry: the same key is overwritten, not leaked */
+	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
+		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
+	return 0;
+}
+
+SEC("uprobe")
+int go_tls_write_entry(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, TLSSCOPE_FUNCTION_GO_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_entry(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, TLSSCOPE_FUNCTION_GO_READ);
+}
+
+/* c.conn (net.Conn data word) -> *net.TCPConn -> fd *netFD -> pfd.Sysfd, with the build's offsets. */
+static __always_inline __s32 go_conn_fd(__u32 library_id, __u64 conn)
+{
+	struct tlsscope_go_layout *layout = bpf_map_lookup_elem(&go_layouts, &library_id);
+	__u64 tcp_conn = 0;
+	__u64 net_fd = 0;
+	__s64 sysfd = -1;
+
+	if (!layout)
+		return -1;
+	if (bpf_probe_read_user(&tcp_conn, sizeof(tcp_conn), (void *)(conn + layout->conn_data_offset)) || !tcp_conn)
+		return -1;
+	if (bpf_probe_read_user(&net_fd, sizeof(net_fd), (void *)(tcp_conn + layout->tcpconn_fd_offset)) || !net_fd)
+		return -1;
+	if (bpf_probe_read_user(&sysfd, sizeof(sysfd), (void *)(net_fd + layout->netfd_sysfd_offset)))
+		return -1;
+	return sysfd >= 0 && sysfd < 0x7fffffff ? (__s32)sysfd : -1;
+}
+
+/* The Go connection's fd, validated as a TCP socket of the process, else its cached fd. */
+static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, __u64 conn_pointer, __s32 *fd,
+					  struct tlsscope_conn *conn)
+{
+	struct ssl_key cache_key = { .tgid = tgid, .ssl = conn_pointer };
+	__s32 candidate = go_conn_fd(library_id, conn_pointer);
+	__s32 *cached;
+
+	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+		*fd = candidate;
+		count(TLSSCOPE_CTR_FD_GO_CONN, 1);
+		bpf_map_update_elem(&ssl_fds, &cache_key, &candidate, BPF_ANY);
+		return TLSSCOPE_FD_GO_CONN;
+	}
+	cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
+	candidate = cached ? *cached : -1;
+	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+		*fd = candidate;
+		count(TLSSCOPE_CTR_FD_CACHED, 1);
+		return TLSSCOPE_FD_CACHED;
+	}
+	*fd = -1;
+	count(TLSSCOPE_CTR_FD_UNRESOLVED, 1);
+	return TLSSCOPE_FD_NONE;
+}
+
+/* At a RET: results n in RAX and err (an interface: type word RBX, data word RCX). */
+static __always_inline int exit_go_call(struct pt_regs *ctx, __u8 direction)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
+	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
+	struct go_call *call = bpf_map_lookup_elem(&go_calls, &key);
+	struct tlsscope_tls_data_event *event;
+	struct tlsscope_conn conn = {};
+	__u32 zero = 0;
+	__s64 bytes = (__s64)ctx->ax;
+	__s32 fd;
+
+	if (!call) {
+		if (!is_self(pid_tgid))
+			count(TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY, 1);
+		return 0;
+	}
+	if (bytes <= 0 || bytes > 0x7fffffff || ctx->bx != 0) {
+		count(TLSSCOPE_CTR_GO_CALLS_FAILED, 1);
+		goto done;
+	}
+	event = bpf_map_lookup_elem(&scratch, &zero);
+	if (!event)
+		goto done;
+	event->fd_method = resolve_go_fd(key.tgid, library_id, call->conn, &fd, &conn);
+	event->fd = fd;
+	event->layout = TLSSCOPE_LAYOUT_NONE;
+	event->call_start_ns = call->start_ns;
+	event->ssl = call->conn;
+	event->library_id = library_id;
+	event->direction = direction;
+	event->function = call->function;
+	emit_call(event, &conn, call->buffer, (__u64)bytes);
+done:
+	bpf_map_delete_elem(&go_calls, &key);
+	return 0;
+}
+
+SEC("uprobe")
+int go_tls_write_return(struct pt_regs *ctx)
+{
+	return exit_go_call(ctx, TLSSCOPE_DIRECTION_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_return(struct pt_regs *ctx)
+{
+	return exit_go_call(ctx, TLSSCOPE_DIRECTION_READ);
 }
 
 /* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */

@@ -38,6 +38,8 @@ enum tlsscope_function {
 	TLSSCOPE_FUNCTION_SSL_READ = 1,
 	TLSSCOPE_FUNCTION_SSL_WRITE_EX = 2,
 	TLSSCOPE_FUNCTION_SSL_READ_EX = 3,
+	TLSSCOPE_FUNCTION_GO_WRITE = 4, /* crypto/tls.(*Conn).Write */
+	TLSSCOPE_FUNCTION_GO_READ = 5,  /* crypto/tls.(*Conn).Read */
 };
 
 /* How the fd of an event was found. */
@@ -47,6 +49,7 @@ enum tlsscope_fd_method {
 	TLSSCOPE_FD_NESTED_SYSCALL = 2, /* fd of the read/write syscall made inside the SSL call */
 	TLSSCOPE_FD_CACHED = 3,         /* fd this SSL* resolved to on an earlier call, revalidated */
 	TLSSCOPE_FD_SET_FD = 4,         /* fd the process gave SSL_set_fd/SSL_set_rfd/SSL_set_wfd */
+	TLSSCOPE_FD_GO_CONN = 5,        /* Go: tls.Conn -> net.Conn -> netFD -> poll.FD.Sysfd, validated */
 };
 
 enum tlsscope_event_flags {
@@ -84,7 +87,11 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_PROCESS_EVENT_DROPS = 18,/* exec/exit records lost: ring buffer full */
 	TLSSCOPE_CTR_FD_SET_FD = 19,
 	TLSSCOPE_CTR_FD_MISMATCH = 20,        /* layout and nested syscall named different sockets */
-	TLSSCOPE_CTR_COUNT = 21,
+	TLSSCOPE_CTR_FD_GO_CONN = 21,
+	TLSSCOPE_CTR_GO_CALLS_FAILED = 22,    /* Go Read/Write returned n <= 0 or an error: nothing emitted */
+	TLSSCOPE_CTR_GO_ENTRY_MAP_FULL = 23,  /* Go call state could not be saved: call lost */
+	TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY = 24,
+	TLSSCOPE_CTR_COUNT = 25,
 };
 
 /* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
@@ -172,6 +179,15 @@ struct tlsscope_set_fds {
 	__s32 write_fd;
 };
 _Static_assert(sizeof(struct tlsscope_set_fds) == 8, "tlsscope_set_fds layout");
+
+/* go_layouts map value: where a Go build keeps the socket fd behind a *tls.Conn. */
+struct tlsscope_go_layout {
+	__s32 conn_data_offset;   /* tls.Conn.conn (a net.Conn interface): offset of its data word */
+	__s32 tcpconn_fd_offset;  /* net.TCPConn (net.conn): offset of fd *netFD */
+	__s32 netfd_sysfd_offset; /* netFD.pfd (poll.FD): offset of Sysfd */
+	__s32 pad;
+};
+_Static_assert(sizeof(struct tlsscope_go_layout) == 16, "tlsscope_go_layout layout");
 
 /* Tunables in .rodata, written by user space before load. The only const volatile object. */
 struct tlsscope_config {

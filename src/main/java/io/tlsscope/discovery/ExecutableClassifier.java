@@ -2,15 +2,17 @@ package io.tlsscope.discovery;
 
 import io.tlsscope.elf.ElfBinary;
 import io.tlsscope.elf.ElfException;
+import io.tlsscope.golang.GoExecutable;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tells whether an executable carries OpenSSL itself (statically linked: it exports or defines
- * SSL_read and SSL_write, as Node.js does). Each file version is parsed once; the answer is
- * remembered, so an exec storm of the same binaries costs one ELF read, and a new file that got a
- * deleted file's inode number is read afresh.
+ * Tells whether an executable carries TLS code of its own: OpenSSL linked statically (it exports
+ * or defines SSL_read and SSL_write, as Node.js does) or Go's crypto/tls. Each file version is
+ * parsed once; the answer is remembered, so an exec storm of the same binaries costs one ELF read,
+ * and a new file that got a deleted file's inode number is read afresh.
  */
 public final class ExecutableClassifier {
     /** Bound on remembered inodes; past it the memory starts over (a re-read is only slower). */
@@ -19,27 +21,32 @@ public final class ExecutableClassifier {
     private record Identity(LibraryKey key, FileVersion version) {
     }
 
-    private final Map<Identity, Boolean> carriesOpenSsl = new ConcurrentHashMap<>();
+    private final Map<Identity, Optional<LibraryKind>> kinds = new ConcurrentHashMap<>();
 
-    public boolean carriesOpenSsl(LibraryKey key, FileVersion version, Path openPath) {
+    public Optional<LibraryKind> classify(LibraryKey key, FileVersion version, Path openPath) {
         Identity identity = new Identity(key, version);
-        Boolean known = carriesOpenSsl.get(identity);
+        Optional<LibraryKind> known = kinds.get(identity);
         if (known != null) {
             return known;
         }
-        boolean answer = readSymbols(openPath);
-        if (carriesOpenSsl.size() >= MAX_REMEMBERED) {
-            carriesOpenSsl.clear();
+        Optional<LibraryKind> answer = read(openPath);
+        if (kinds.size() >= MAX_REMEMBERED) {
+            kinds.clear();
         }
-        carriesOpenSsl.put(identity, answer);
+        kinds.put(identity, answer);
         return answer;
     }
 
-    private static boolean readSymbols(Path openPath) {
+    private static Optional<LibraryKind> read(Path openPath) {
         try (ElfBinary elf = ElfBinary.open(openPath)) {
-            return elf.symbolFileOffset("SSL_read").isPresent() && elf.symbolFileOffset("SSL_write").isPresent();
-        } catch (ElfException unreadable) {
-            return false; // not ELF (a script's interpreter is what maps), or gone
+            if (elf.symbolFileOffset("SSL_read").isPresent() && elf.symbolFileOffset("SSL_write").isPresent()) {
+                return Optional.of(LibraryKind.OPENSSL);
+            }
+            return GoExecutable.inspect(elf)
+                    .filter(go -> go.function(GoExecutable.READ).isPresent() && go.function(GoExecutable.WRITE).isPresent())
+                    .map(go -> LibraryKind.GO);
+        } catch (ElfException | IllegalArgumentException unreadable) {
+            return Optional.empty(); // not ELF (a script's interpreter is what maps), gone, or undecodable
         }
     }
 }

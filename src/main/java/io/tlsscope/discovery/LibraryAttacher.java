@@ -19,7 +19,8 @@ public interface LibraryAttacher {
      * The result of a successful attach; {@code detach} removes every probe it placed.
      *
      * @param family  openssl, quictls, libressl or boringssl when a version banner named it
-     * @param version the version banner, or the family the file name suggests
+     * @param version the version banner, or the family the file name suggests; the Go toolchain for Go
+     * @param layout  the OpenSSL struct-layout choice; null for Go
      */
     record Attachment(String kind, String family, String version, List<String> probes, LayoutControl layout,
                       Runnable detach) {

@@ -67,9 +67,10 @@ public final class LibraryRegistry {
                 return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), null, null, null, null, null,
                         null, List.copyOf(pids), List.of(), attachError);
             }
-            LayoutChoice layout = a.layout().current();
+            LayoutChoice layout = a.layout() == null ? null : a.layout().current();
             return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), a.kind(), a.family(), a.version(),
-                    layout.layoutName(), layout.source().jsonName(), layout.reason(), List.copyOf(pids), a.probes(), null);
+                    layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
+                    layout == null ? null : layout.reason(), List.copyOf(pids), a.probes(), null);
         }
     }
 
@@ -163,8 +164,8 @@ public final class LibraryRegistry {
      */
     public synchronized Optional<LibraryView> forceLayout(LibraryKey key, Optional<OpenSslLayout> layout) {
         Entry entry = byKey.get(key);
-        if (entry == null || entry.attachment == null) {
-            return Optional.empty();
+        if (entry == null || entry.attachment == null || entry.attachment.layout() == null) {
+            return Optional.empty(); // unknown, unattached, or not OpenSSL (Go has no SSL layouts)
         }
         LayoutChoice choice = entry.attachment.layout().force(layout);
         LOG.infof("layout of %s (id %d): %s", key, entry.id, choice.reason());

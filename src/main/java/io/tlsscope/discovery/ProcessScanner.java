@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * Finds the TLS libraries processes have mapped, by reading /proc: shared libssl by name, and the
- * process's own executable when it carries OpenSSL statically.
+ * process's own executable when it carries OpenSSL statically or is a Go program using crypto/tls.
  */
 public final class ProcessScanner {
     /** Shared OpenSSL libssl under any soname version: libssl.so, libssl.so.3, libssl.so.1.1. */
@@ -61,10 +61,12 @@ public final class ProcessScanner {
             }
         }
         List<LibraryMapping> mappings = new ArrayList<>();
-        byInode.values().forEach(file -> openable(pid, file).ifPresent(mappings::add));
+        byInode.values().forEach(file -> openable(pid, file, LibraryKind.OPENSSL).ifPresent(mappings::add));
         if (executableFile != null) {
-            openable(pid, executableFile)
-                    .filter(mapping -> executables.carriesOpenSsl(mapping.key(), mapping.version(), mapping.openPath()))
+            MappedFile file = executableFile;
+            openable(pid, file, LibraryKind.OPENSSL)
+                    .flatMap(mapping -> executables.classify(mapping.key(), mapping.version(), mapping.openPath())
+                            .map(kind -> new LibraryMapping(pid, file, mapping.openPath(), mapping.version(), kind)))
                     .ifPresent(mappings::add);
         }
         return mappings;
@@ -93,7 +95,7 @@ public final class ProcessScanner {
      * namespaces and shows a readable path), then map_files (works for deleted files). Checked by
      * device and inode; the file's current version is read from the same stat.
      */
-    private Optional<LibraryMapping> openable(int pid, MappedFile file) {
+    private Optional<LibraryMapping> openable(int pid, MappedFile file, LibraryKind kind) {
         Path processDir = procRoot.resolve(Integer.toString(pid));
         List<Path> candidates = new ArrayList<>();
         if (!file.deleted()) {
@@ -103,7 +105,7 @@ public final class ProcessScanner {
         for (Path candidate : candidates) {
             Optional<FileVersion> version = versionIfSameInode(candidate, file.key());
             if (version.isPresent()) {
-                return Optional.of(new LibraryMapping(pid, file, candidate, version.get()));
+                return Optional.of(new LibraryMapping(pid, file, candidate, version.get(), kind));
             }
         }
         return Optional.empty();

@@ -65,7 +65,8 @@ final class OpenSslAttacher implements LibraryAttacher {
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
         try {
-            for (SslFunction function : SslFunction.values()) {
+            for (SslFunction function : List.of(SslFunction.SSL_WRITE, SslFunction.SSL_READ, SslFunction.SSL_WRITE_EX,
+                    SslFunction.SSL_READ_EX)) {
                 OptionalLong offset = elf.symbolFileOffset(function.symbol());
                 if (offset.isEmpty()) {
                     continue; // e.g. the _ex forms before OpenSSL 1.1.1

@@ -13,6 +13,7 @@ import io.tlsscope.bpf.abi.KernelCounter;
 import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.discovery.Discovery;
 import io.tlsscope.discovery.LibraryKey;
+import io.tlsscope.discovery.LibraryKind;
 import io.tlsscope.discovery.LibraryRegistry;
 import io.tlsscope.discovery.ProcessScanner;
 import io.tlsscope.events.EventBus;
@@ -118,7 +119,9 @@ public class Tracer {
         kernelLayouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         kernelLayouts.fill();
         connections = new KernelConnectionTable(object.map("conns"), PROC);
-        registry = new LibraryRegistry(new OpenSslAttacher(object, kernelLayouts, OpenSslLayouts.builtIn()));
+        registry = new LibraryRegistry(new AttacherByKind(Map.of(
+                LibraryKind.OPENSSL, new OpenSslAttacher(object, kernelLayouts, OpenSslLayouts.builtIn()),
+                LibraryKind.GO, new GoTlsAttacher(object))));
         int self = (int) ProcessHandle.current().pid();
         discovery = new Discovery(new ProcessScanner(PROC, self), registry,
                 config.tracer().execRescanDelays(), connections::seed);
@@ -278,7 +281,7 @@ public class Tracer {
         }
         return current.forceLayout(keys.getFirst(), layout)
                 .orElseThrow(() -> new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LIBRARY,
-                        "library with inode " + inode + " is not attached"));
+                        "library with inode " + inode + " is not attached or is not OpenSSL (Go has no struct layouts)"));
     }
 
     /** Name of the layout at a kernel table index, as events carry it. */

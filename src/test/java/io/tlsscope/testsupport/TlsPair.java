@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A python3 process holding both ends of one TLS connection over loopback (fixtures/tls-pair.py),
- * optionally started through a launcher such as `unshare -m sh -c ...`. It connects, reports its
+ * A process holding both ends of one TLS connection over loopback: python3 with fixtures/tls-pair.py
+ * (optionally through a launcher such as `unshare -m sh -c ...`) or the Go build of
+ * fixtures/go-tls-pair. It connects, reports its
  * two socket fds, and exchanges one request and one reply when told to.
  */
 public final class TlsPair implements AutoCloseable {
@@ -27,7 +28,7 @@ public final class TlsPair implements AutoCloseable {
         this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = output.readLine();
         if (line == null || !line.matches("\\d+ \\d+")) {
-            throw new IllegalStateException("tls-pair.py did not report its fds: " + line + " " + new String(
+            throw new IllegalStateException("the TLS pair did not report its fds: " + line + " " + new String(
                     process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         String[] fds = line.split(" ");
@@ -40,9 +41,15 @@ public final class TlsPair implements AutoCloseable {
      * (so the pid stays the python pid), or empty.
      */
     public static TlsPair start(List<String> launcher, SelfSignedCertificate tls, String request, String reply) {
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("/usr/bin/python3", SCRIPT.toAbsolutePath().toString(), tls.certificate().toString(),
-                tls.key().toString(), request, reply));
+        List<String> program = new ArrayList<>(launcher);
+        program.addAll(List.of("/usr/bin/python3", SCRIPT.toAbsolutePath().toString()));
+        return startProgram(program, tls, request, reply);
+    }
+
+    /** Same protocol, any program (e.g. the Go build of fixtures/go-tls-pair). */
+    public static TlsPair startProgram(List<String> program, SelfSignedCertificate tls, String request, String reply) {
+        List<String> command = new ArrayList<>(program);
+        command.addAll(List.of(tls.certificate().toString(), tls.key().toString(), request, reply));
         try {
             return new TlsPair(new ProcessBuilder(command).redirectErrorStream(true).start());
         } catch (IOException e) {
@@ -68,7 +75,7 @@ public final class TlsPair implements AutoCloseable {
         process.outputWriter().flush();
         String done = output.readLine();
         if (!"done".equals(done)) {
-            throw new IllegalStateException("tls-pair.py failed the exchange: " + done);
+            throw new IllegalStateException("the TLS pair failed the exchange: " + done);
         }
     }
 

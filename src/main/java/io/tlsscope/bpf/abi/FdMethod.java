@@ -13,7 +13,9 @@ public enum FdMethod {
     /** The fd this SSL* resolved to on an earlier call, revalidated. */
     CACHED(3),
     /** The fd the process handed to SSL_set_fd, SSL_set_rfd or SSL_set_wfd, validated. */
-    SET_FD(4);
+    SET_FD(4),
+    /** Go: the tls.Conn's net.Conn -> netFD -> poll.FD.Sysfd with the build's offsets, validated. */
+    GO_CONN(5);
 
     private final int value;
 

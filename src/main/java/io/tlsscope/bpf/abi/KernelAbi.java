@@ -96,6 +96,13 @@ public final class KernelAbi {
             JAVA_INT.withName("read_fd"),
             JAVA_INT.withName("write_fd"));
 
+    /** struct tlsscope_go_layout (16 bytes). */
+    public static final StructLayout GO_LAYOUT = structLayout(
+            JAVA_INT.withName("conn_data_offset"),
+            JAVA_INT.withName("tcpconn_fd_offset"),
+            JAVA_INT.withName("netfd_sysfd_offset"),
+            paddingLayout(4));
+
     /** struct tlsscope_config (16 bytes), the whole .rodata section of the object. */
     public static final StructLayout CONFIG = structLayout(
             JAVA_INT.withName("self_tgid"),

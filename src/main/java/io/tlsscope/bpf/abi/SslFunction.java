@@ -1,11 +1,13 @@
 package io.tlsscope.bpf.abi;
 
-/** enum tlsscope_function: which OpenSSL call produced an event. Append-only. */
+/** enum tlsscope_function: which OpenSSL or Go crypto/tls call produced an event. Append-only. */
 public enum SslFunction {
     SSL_WRITE(0, "SSL_write"),
     SSL_READ(1, "SSL_read"),
     SSL_WRITE_EX(2, "SSL_write_ex"),
-    SSL_READ_EX(3, "SSL_read_ex");
+    SSL_READ_EX(3, "SSL_read_ex"),
+    GO_WRITE(4, "crypto/tls.(*Conn).Write"),
+    GO_READ(5, "crypto/tls.(*Conn).Read");
 
     private final int value;
     private final String symbol;
@@ -15,7 +17,7 @@ public enum SslFunction {
         this.symbol = symbol;
     }
 
-    /** The exported symbol name in libssl. */
+    /** The symbol name: exported by libssl, or Go's name of the method. */
     public String symbol() {
         return symbol;
     }

@@ -27,6 +27,7 @@ class KernelAbiTest {
                 Map.entry("tlsscope_layout", KernelAbi.LAYOUT),
                 Map.entry("tlsscope_layout_choice", KernelAbi.LAYOUT_CHOICE),
                 Map.entry("tlsscope_set_fds", KernelAbi.SET_FDS),
+                Map.entry("tlsscope_go_layout", KernelAbi.GO_LAYOUT),
                 Map.entry("tlsscope_config", KernelAbi.CONFIG));
         Matcher asserts = Pattern.compile("_Static_assert\\(sizeof\\(struct (\\w+)\\) == (\\d+)")
                 .matcher(Files.readString(HEADER));

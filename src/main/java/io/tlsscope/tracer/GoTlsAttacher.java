@@ -1,0 +1,92 @@
+package io.tlsscope.tracer;
+
+import io.tlsscope.bpf.BpfLink;
+import io.tlsscope.bpf.BpfMap;
+import io.tlsscope.bpf.BpfObject;
+import io.tlsscope.bpf.LibbpfException;
+import io.tlsscope.bpf.abi.KernelAbi;
+import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.discovery.LibraryMapping;
+import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.elf.ElfException;
+import io.tlsscope.golang.GoConnLayout;
+import io.tlsscope.golang.GoConnLayouts;
+import io.tlsscope.golang.GoExecutable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Attaches to one Go executable: a uprobe at the entry of crypto/tls.(*Conn).Write and Read and one
+ * at each of their RET instructions (never a uretprobe: Go moves goroutines between threads and
+ * grows stacks by copying, which breaks return-address hijacking), with the registry id as cookie;
+ * and tells the kernel where the build keeps the connection's fd.
+ */
+final class GoTlsAttacher implements LibraryAttacher {
+    private final BpfObject object;
+    private final BpfMap goLayouts;
+
+    GoTlsAttacher(BpfObject object) {
+        this.object = object;
+        this.goLayouts = object.map("go_layouts");
+    }
+
+    @Override
+    public Attachment attach(int libraryId, LibraryMapping mapping) {
+        String where = mapping.file().path() + " (" + mapping.key() + ")";
+        GoExecutable go;
+        try (ElfBinary elf = ElfBinary.open(mapping.openPath())) {
+            go = GoExecutable.inspect(elf).orElseThrow(() -> new AttachException("attach " + where + ": not a Go executable"));
+        } catch (ElfException e) {
+            throw new AttachException("attach " + where + ": " + e.getMessage(), e);
+        }
+        String version = go.buildInfo() == null ? null : go.buildInfo().goVersion();
+        if (!go.registerAbi()) {
+            throw new AttachException("attach " + where + ": " + version + " passes arguments on the stack (Go before 1.17); "
+                    + "only the register ABI is supported");
+        }
+        Optional<GoConnLayout> layout = version == null ? Optional.empty() : GoConnLayouts.builtIn().forVersion(version);
+        List<BpfLink> links = new ArrayList<>();
+        List<String> probes = new ArrayList<>();
+        try {
+            attach(go, GoExecutable.WRITE, "go_tls_write_entry", "go_tls_write_return", libraryId, mapping, links, probes, where);
+            attach(go, GoExecutable.READ, "go_tls_read_entry", "go_tls_read_return", libraryId, mapping, links, probes, where);
+            if (layout.isPresent()) {
+                goLayouts.update(KernelMaps.intKey(libraryId), layoutValue(layout.get()), BpfMap.BPF_ANY);
+            }
+        } catch (LibbpfException | AttachException e) {
+            links.forEach(BpfLink::close);
+            throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
+        }
+        return new Attachment("go", null, version, List.copyOf(probes), null, () -> {
+            links.forEach(BpfLink::close);
+            goLayouts.delete(KernelMaps.intKey(libraryId));
+        });
+    }
+
+    private void attach(GoExecutable go, String name, String entryProgram, String returnProgram, int libraryId,
+                        LibraryMapping mapping, List<BpfLink> links, List<String> probes, String where) {
+        GoExecutable.TlsFunction function = go.function(name)
+                .orElseThrow(() -> new AttachException("attach " + where + ": " + name + " not found"));
+        if (function.returnOffsets().isEmpty()) {
+            throw new AttachException("attach " + where + ": no RET decoded in " + name);
+        }
+        links.add(object.program(entryProgram).attachUprobe(mapping.openPath(), function.entryOffset(), false, libraryId));
+        for (long returnOffset : function.returnOffsets()) {
+            links.add(object.program(returnProgram).attachUprobe(mapping.openPath(), returnOffset, false, libraryId));
+        }
+        probes.add(name + " (entry and " + function.returnOffsets().size() + " RETs, via " + function.foundVia() + ")");
+    }
+
+    /** struct tlsscope_go_layout. */
+    private static byte[] layoutValue(GoConnLayout layout) {
+        return ByteBuffer.allocate((int) KernelAbi.GO_LAYOUT.byteSize()).order(ByteOrder.nativeOrder())
+                .putInt(layout.connDataOffset())
+                .putInt(layout.tcpConnFdOffset())
+                .putInt(layout.netFdSysfdOffset())
+                .putInt(0)
+                .array();
+    }
+}
