@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code tlsscope inspect <file>}: what the tracer would see in an ELF file, as JSON. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Print, as JSON, what tlsscope finds in an ELF file: kind, OpenSSL version, layout, SSL_* offsets.")
+        description = "Print, as JSON, what tlsscope finds in an ELF file: kind, OpenSSL version, layout and SSL_* offsets, "
+                + "or for a Go executable its version, ABI, crypto/tls functions and their RET offsets, and how each was found.")
 public class InspectCommand implements Callable<Integer> {
     static final int EXIT_BAD_INPUT = 2;
 

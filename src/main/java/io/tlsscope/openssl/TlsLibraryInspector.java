@@ -1,12 +1,15 @@
 package io.tlsscope.openssl;
 
 import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.golang.GoExecutable;
+import io.tlsscope.golang.GoInspectReport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Reads an ELF file the way the tracer does before attaching to it. */
+/** Reads an ELF file the way the tracer does before attaching to it (OpenSSL, else Go). */
 public final class TlsLibraryInspector {
     /** The functions tlsscope probes, in report order. */
     static final List<String> SSL_FUNCTIONS = List.of("SSL_read", "SSL_write", "SSL_read_ex", "SSL_write_ex",
@@ -29,8 +32,10 @@ public final class TlsLibraryInspector {
         }
         boolean tls = symbols.containsKey("SSL_read") && symbols.containsKey("SSL_write");
         if (!tls) {
-            return new InspectReport(file.toString(), "not-tls", null, null, null, null, null,
-                    "no SSL_read/SSL_write: nothing to attach", symbols, elf.buildId().orElse(null));
+            Optional<GoExecutable> go = GoExecutable.inspect(elf).filter(found -> !found.tlsFunctions().isEmpty());
+            return new InspectReport(file.toString(), go.isPresent() ? "go" : "not-tls", null, null, null, null, null,
+                    go.isPresent() ? null : "no SSL_read/SSL_write and no Go crypto/tls: nothing to attach", symbols,
+                    elf.buildId().orElse(null), go.map(GoInspectReport::of).orElse(null));
         }
         OpenSslVersionDetector.Detection detection = OpenSslVersionDetector.detect(elf);
         LayoutChoice choice = OpenSslLayouts.builtIn().choose(detection);
@@ -44,6 +49,7 @@ public final class TlsLibraryInspector {
                 choice.source().jsonName(),
                 choice.reason(),
                 symbols,
-                elf.buildId().orElse(null));
+                elf.buildId().orElse(null),
+                null);
     }
 }

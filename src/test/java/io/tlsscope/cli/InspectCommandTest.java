@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.testsupport.GoToolchain;
 import io.tlsscope.testsupport.NodeBinaries;
 import io.tlsscope.testsupport.Readelf;
 import java.io.IOException;
@@ -62,6 +63,23 @@ class InspectCommandTest {
         assertThat(report.get("layoutReason").asText()).contains("quictls 1.1.1v").contains("[1.1.1, 1.1.2)");
         long expected = Readelf.functionFileOffset(node, "SSL_write").orElseThrow();
         assertThat(Long.decode(report.at("/symbols/SSL_write").asText())).isEqualTo(expected);
+    }
+
+    @Test
+    void aStrippedGoBinaryShowsItsVersionAbiAndTheReturnsOfReadAndWrite(@TempDir Path directory) throws Exception {
+        Path binary = GoToolchain.debian119().build("go-tls-pair", directory.resolve("pair"), true);
+        JsonNode report = new ObjectMapper().readTree(inspect(binary.toString()).out());
+        assertThat(report.get("kind").asText()).isEqualTo("go");
+        JsonNode go = report.get("go");
+        assertThat(go.get("goVersion").asText()).isEqualTo("go1.19.8");
+        assertThat(go.get("abi").asText()).isEqualTo("register");
+        assertThat(go.get("connLayout").asText()).isEqualTo("go-1.9");
+        assertThat(go.at("/buildSettings/-ldflags").asText()).isEqualTo("\"-s -w\"");
+        assertThat(go.get("functions")).hasSize(2).allSatisfy(function -> {
+            assertThat(function.get("foundVia").asText()).isEqualTo("pclntab 1.18");
+            assertThat(function.get("returnFileOffsets")).isNotEmpty();
+            assertThat(function.get("returnsFoundBy").asText()).startsWith("decoding all");
+        });
     }
 
     @Test
