@@ -15,6 +15,8 @@ public interface TlsscopeConfig {
 
     Sse sse();
 
+    Go go();
+
     interface Tracer {
         /** Load the BPF object and trace the host. Off for one-shot CLI commands. */
         @WithDefault("true")
@@ -39,5 +41,11 @@ public interface TlsscopeConfig {
         /** Undelivered events held per SSE client; past that its oldest are dropped and counted. */
         @WithDefault("10000")
         int clientBufferEvents();
+    }
+
+    interface Go {
+        /** Probe Go executables' crypto/tls at start; switchable at runtime through the tracer. */
+        @WithDefault("true")
+        boolean hooksEnabled();
     }
 }

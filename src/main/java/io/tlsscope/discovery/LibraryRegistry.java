@@ -30,6 +30,9 @@ public final class LibraryRegistry {
     private final Map<Integer, LibraryKey> keysById = new ConcurrentHashMap<>();
     private final AtomicLong attachFailures = new AtomicLong();
     private final AtomicLong inodesReused = new AtomicLong();
+    /** Go hooks for all Go executables, and per executable where an operator said otherwise. */
+    private boolean goHooksEnabled = true;
+    private final Map<LibraryKey, Boolean> goHooksByKey = new HashMap<>();
     private int nextId = 1;
 
     public LibraryRegistry(LibraryAttacher attacher) {
@@ -40,37 +43,47 @@ public final class LibraryRegistry {
      * What the REST API shows of one library.
      *
      * @param layoutSource detected, forced, scan or off (see LayoutChoice.Source)
+     * @param hooksEnabled false while an operator has switched this library's probes off (Go hooks)
      */
     public record LibraryView(int id, String device, long inode, List<String> paths, String kind, String family,
                               String version, String layout, String layoutSource, String layoutReason,
-                              List<Integer> pids, List<String> probes, String attachError) {
+                              List<Integer> pids, List<String> probes, boolean hooksEnabled, String attachError) {
     }
 
     private static final class Entry {
         final int id;
         final LibraryKey key;
         final FileVersion version;
+        final LibraryKind kind;
+        /** The latest mapping seen: what a re-attach opens (its process is likely alive). */
+        LibraryMapping mapping;
         final Set<String> paths = new TreeSet<>();
         final Set<Integer> pids = new TreeSet<>();
         LibraryAttacher.Attachment attachment;
         String attachError;
 
-        Entry(int id, LibraryKey key, FileVersion version) {
+        Entry(int id, LibraryMapping mapping) {
             this.id = id;
-            this.key = key;
-            this.version = version;
+            this.key = mapping.key();
+            this.version = mapping.version();
+            this.kind = mapping.kind();
+            this.mapping = mapping;
         }
 
-        LibraryView view() {
+        LibraryView view(boolean hooksEnabled) {
             LibraryAttacher.Attachment a = attachment;
             if (a == null) {
-                return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), null, null, null, null, null,
-                        null, List.copyOf(pids), List.of(), attachError);
+                return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), kindName(), null, null, null, null,
+                        null, List.copyOf(pids), List.of(), hooksEnabled, attachError);
             }
             LayoutChoice layout = a.layout() == null ? null : a.layout().current();
             return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), a.kind(), a.family(), a.version(),
                     layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
-                    layout == null ? null : layout.reason(), List.copyOf(pids), a.probes(), null);
+                    layout == null ? null : layout.reason(), List.copyOf(pids), a.probes(), hooksEnabled, null);
+        }
+
+        String kindName() {
+            return kind == LibraryKind.GO ? "go" : null;
         }
     }
 
@@ -91,11 +104,14 @@ public final class LibraryRegistry {
             entry = null;
         }
         if (entry == null) {
-            entry = new Entry(nextId++, mapping.key(), mapping.version());
+            entry = new Entry(nextId++, mapping);
             byKey.put(mapping.key(), entry);
             keysById.put(entry.id, entry.key);
-            attach(entry, mapping);
+            if (hooksWanted(entry)) {
+                attach(entry, mapping);
+            }
         }
+        entry.mapping = mapping;
         entry.paths.add(mapping.file().path());
         keysByPid.computeIfAbsent(mapping.pid(), pid -> new HashSet<>()).add(mapping.key());
         return entry.pids.add(mapping.pid());
@@ -103,6 +119,7 @@ public final class LibraryRegistry {
 
     private void attach(Entry entry, LibraryMapping mapping) {
         long start = System.nanoTime();
+        entry.attachError = null;
         try {
             entry.attachment = attacher.attach(entry.id, mapping);
             LOG.infof("attached %s (%s, id %d) via %s in %d ms: %s", mapping.file().path(), entry.key, entry.id,
@@ -151,10 +168,55 @@ public final class LibraryRegistry {
     }
 
     private static void detach(Entry entry) {
+        detach(entry, "no process uses it any more");
+    }
+
+    private static void detach(Entry entry, String why) {
         if (entry.attachment != null) {
             entry.attachment.detach().run();
-            LOG.infof("detached %s (id %d): no process uses it any more", entry.key, entry.id);
+            entry.attachment = null;
+            LOG.infof("detached %s (id %d): %s", entry.key, entry.id, why);
         }
+    }
+
+    private LibraryView view(Entry entry) {
+        return entry.view(hooksWanted(entry));
+    }
+
+    private boolean hooksWanted(Entry entry) {
+        return entry.kind != LibraryKind.GO || goHooksByKey.getOrDefault(entry.key, goHooksEnabled);
+    }
+
+    /** Attaches or detaches a Go library's probes to match the switches; OpenSSL libraries are left alone. */
+    private void applyGoHooks(Entry entry) {
+        boolean wanted = hooksWanted(entry);
+        if (wanted && entry.attachment == null) {
+            attach(entry, entry.mapping);
+        } else if (!wanted && entry.attachment != null) {
+            detach(entry, "Go hooks switched off");
+        }
+    }
+
+    /** Switches the probes of every Go executable off or on (detaching or attaching them now). */
+    public synchronized void setGoHooks(boolean enabled) {
+        goHooksEnabled = enabled;
+        goHooksByKey.clear();
+        byKey.values().stream().filter(entry -> entry.kind == LibraryKind.GO).forEach(this::applyGoHooks);
+    }
+
+    /** Switches one Go executable's probes off or on; empty when no Go library has that key. */
+    public synchronized Optional<LibraryView> setGoHooks(LibraryKey key, boolean enabled) {
+        Entry entry = byKey.get(key);
+        if (entry == null || entry.kind != LibraryKind.GO) {
+            return Optional.empty();
+        }
+        goHooksByKey.put(key, enabled);
+        applyGoHooks(entry);
+        return Optional.of(view(entry));
+    }
+
+    public synchronized boolean goHooksEnabled() {
+        return goHooksEnabled;
     }
 
     /**
@@ -169,7 +231,7 @@ public final class LibraryRegistry {
         }
         LayoutChoice choice = entry.attachment.layout().force(layout);
         LOG.infof("layout of %s (id %d): %s", key, entry.id, choice.reason());
-        return Optional.of(entry.view());
+        return Optional.of(view(entry));
     }
 
     public synchronized boolean isKnown(int pid) {
@@ -178,7 +240,7 @@ public final class LibraryRegistry {
 
     public synchronized List<LibraryView> libraries() {
         List<LibraryView> views = new ArrayList<>();
-        byKey.values().forEach(entry -> views.add(entry.view()));
+        byKey.values().forEach(entry -> views.add(view(entry)));
         return views;
     }
 

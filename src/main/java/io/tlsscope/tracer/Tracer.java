@@ -122,6 +122,7 @@ public class Tracer {
         registry = new LibraryRegistry(new AttacherByKind(Map.of(
                 LibraryKind.OPENSSL, new OpenSslAttacher(object, kernelLayouts, OpenSslLayouts.builtIn()),
                 LibraryKind.GO, new GoTlsAttacher(object))));
+        registry.setGoHooks(config.go().hooksEnabled());
         int self = (int) ProcessHandle.current().pid();
         discovery = new Discovery(new ProcessScanner(PROC, self), registry,
                 config.tracer().execRescanDelays(), connections::seed);
@@ -264,24 +265,53 @@ public class Tracer {
      * finds no socket and is counted (kernel.fd.layout-rejected), it never misattributes.
      */
     public LibraryRegistry.LibraryView forceLayout(long inode, Optional<String> layoutName) {
-        LibraryRegistry current = registry;
-        if (current == null || state.status() != TracerState.Status.UP) {
-            throw new LayoutOverrideException(LayoutOverrideException.Reason.TRACER_DOWN,
-                    "tracing is not running (" + state.reason() + ")");
-        }
+        LibraryRegistry current = runningRegistry();
         Optional<OpenSslLayout> layout = layoutName.map(name -> OpenSslLayouts.builtIn().byName(name)
-                .orElseThrow(() -> new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LAYOUT,
+                .orElseThrow(() -> new TracerControlException(TracerControlException.Reason.UNKNOWN_LAYOUT,
                         "unknown layout '" + name + "'; known: " + OpenSslLayouts.builtIn().all().stream()
                                 .map(OpenSslLayout::name).toList())));
         List<LibraryKey> keys = current.keysWithInode(inode);
         if (keys.size() != 1) {
-            throw new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LIBRARY, keys.isEmpty()
+            throw new TracerControlException(TracerControlException.Reason.UNKNOWN_LIBRARY, keys.isEmpty()
                     ? "no attached library has inode " + inode
                     : "inode " + inode + " is on several devices: " + keys);
         }
         return current.forceLayout(keys.getFirst(), layout)
-                .orElseThrow(() -> new LayoutOverrideException(LayoutOverrideException.Reason.UNKNOWN_LIBRARY,
+                .orElseThrow(() -> new TracerControlException(TracerControlException.Reason.UNKNOWN_LIBRARY,
                         "library with inode " + inode + " is not attached or is not OpenSSL (Go has no struct layouts)"));
+    }
+
+    /** Switches the probes of every Go executable off or on, detaching or attaching them now. */
+    public void setGoHooks(boolean enabled) {
+        runningRegistry().setGoHooks(enabled);
+        LOG.infof("Go hooks switched %s", enabled ? "on" : "off");
+    }
+
+    /** Switches one Go executable's probes off or on. */
+    public LibraryRegistry.LibraryView setGoHooks(long inode, boolean enabled) {
+        LibraryRegistry current = runningRegistry();
+        List<LibraryKey> keys = current.keysWithInode(inode);
+        if (keys.size() != 1) {
+            throw new TracerControlException(TracerControlException.Reason.UNKNOWN_LIBRARY, keys.isEmpty()
+                    ? "no known library has inode " + inode : "inode " + inode + " is on several devices: " + keys);
+        }
+        return current.setGoHooks(keys.getFirst(), enabled)
+                .orElseThrow(() -> new TracerControlException(TracerControlException.Reason.UNKNOWN_LIBRARY,
+                        "library with inode " + inode + " is not a Go executable"));
+    }
+
+    public boolean goHooksEnabled() {
+        LibraryRegistry current = registry;
+        return current == null ? config.go().hooksEnabled() : current.goHooksEnabled();
+    }
+
+    private LibraryRegistry runningRegistry() {
+        LibraryRegistry current = registry;
+        if (current == null || state.status() != TracerState.Status.UP) {
+            throw new TracerControlException(TracerControlException.Reason.TRACER_DOWN,
+                    "tracing is not running (" + state.reason() + ")");
+        }
+        return current;
     }
 
     /** Name of the layout at a kernel table index, as events carry it. */

@@ -13,7 +13,7 @@ import io.tlsscope.testsupport.SelfSignedCertificate;
 import io.tlsscope.testsupport.SseCollector;
 import io.tlsscope.testsupport.TlsPair;
 import io.tlsscope.testsupport.TracerApi;
-import io.tlsscope.tracer.LayoutOverrideException;
+import io.tlsscope.tracer.TracerControlException;
 import io.tlsscope.tracer.Tracer;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -81,13 +81,13 @@ class ForcedLayoutTest {
     void unknownLayoutsAndInodesAreRefusedWithTheReason() {
         long inode = given().get("/api/v1/libraries").jsonPath().getList("inode", Long.class).stream().findFirst().orElse(1L);
         assertThatThrownBy(() -> tracer.forceLayout(inode, Optional.of("openssl-9.9")))
-                .isInstanceOfSatisfying(LayoutOverrideException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(LayoutOverrideException.Reason.UNKNOWN_LAYOUT);
+                .isInstanceOfSatisfying(TracerControlException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(TracerControlException.Reason.UNKNOWN_LAYOUT);
                     assertThat(e.getMessage()).contains("openssl-9.9").contains("openssl-3.0");
                 });
         assertThatThrownBy(() -> tracer.forceLayout(-5, Optional.of("openssl-3.0")))
-                .isInstanceOfSatisfying(LayoutOverrideException.class, e ->
-                        assertThat(e.reason()).isEqualTo(LayoutOverrideException.Reason.UNKNOWN_LIBRARY));
+                .isInstanceOfSatisfying(TracerControlException.class, e ->
+                        assertThat(e.reason()).isEqualTo(TracerControlException.Reason.UNKNOWN_LIBRARY));
     }
 
     private static List<JsonNode> events(SseCollector sse, long pid) {

@@ -1,7 +1,7 @@
 package io.tlsscope.tracer;
 
-/** A layout could not be forced or cleared; the reason says what the caller got wrong, if anything. */
-public final class LayoutOverrideException extends RuntimeException {
+/** A control operation (force a layout, switch Go hooks) was refused; the reason says what the caller got wrong, if anything. */
+public final class TracerControlException extends RuntimeException {
     public enum Reason {
         /** No layout of that name exists. */
         UNKNOWN_LAYOUT,
@@ -13,7 +13,7 @@ public final class LayoutOverrideException extends RuntimeException {
 
     private final Reason reason;
 
-    public LayoutOverrideException(Reason reason, String message) {
+    public TracerControlException(Reason reason, String message) {
         super(message);
         this.reason = reason;
     }

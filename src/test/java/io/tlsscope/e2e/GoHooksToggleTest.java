@@ -1,0 +1,76 @@
+package io.tlsscope.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.discovery.LibraryRegistry;
+import io.tlsscope.testsupport.Await;
+import io.tlsscope.testsupport.BpfTool;
+import io.tlsscope.testsupport.GoToolchain;
+import io.tlsscope.testsupport.SelfSignedCertificate;
+import io.tlsscope.testsupport.SseCollector;
+import io.tlsscope.testsupport.TlsPair;
+import io.tlsscope.testsupport.TracerApi;
+import io.tlsscope.tracer.Tracer;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Go hooks switched off and on at runtime, for all Go executables and for one: the kernel's own
+ * view (bpftool) must show the uprobes gone and back, and capture must work again afterwards.
+ */
+@QuarkusTest
+class GoHooksToggleTest {
+    /** bpftool shows program names cut to 15 characters: go_tls_write_en... */
+    private static final String GO_PROGRAMS = "go_tls_";
+
+    @Inject
+    Tracer tracer;
+
+    @TestHTTPResource("/api/v1/events")
+    URI eventsUri;
+
+    @Test
+    void switchingGoHooksRemovesAndRestoresTheProbes(@TempDir Path directory) throws Exception {
+        Path binary = GoToolchain.debian119().build("go-tls-pair", directory.resolve("go-tls-pair"), true);
+        long inode = (Long) Files.readAttributes(binary, "unix:ino").get("ino");
+        SelfSignedCertificate tls = SelfSignedCertificate.createIn(directory);
+        String request = "toggle-request-" + UUID.randomUUID();
+        long clientsBefore = TracerApi.sseClients();
+        try (TlsPair pair = TlsPair.startProgram(List.of(binary.toString()), tls, request, "toggle-reply");
+             SseCollector sse = new SseCollector(eventsUri)) {
+            TracerApi.awaitLibraryUsedBy(pair.pid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            long attachedLinks = BpfTool.perfEventLinks(GO_PROGRAMS);
+            assertThat(attachedLinks).as("entry and RET uprobes of Read and Write").isGreaterThanOrEqualTo(4);
+
+            tracer.setGoHooks(false);
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("after switching all Go hooks off").isZero();
+            assertThat(tracer.goHooksEnabled()).isFalse();
+            tracer.setGoHooks(true);
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).isEqualTo(attachedLinks);
+
+            LibraryRegistry.LibraryView off = tracer.setGoHooks(inode, false);
+            assertThat(off.hooksEnabled()).isFalse();
+            assertThat(off.probes()).isEmpty();
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("after switching this binary off").isZero();
+            LibraryRegistry.LibraryView on = tracer.setGoHooks(inode, true);
+            assertThat(on.hooksEnabled()).isTrue();
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).isEqualTo(attachedLinks);
+
+            pair.exchange();
+            Await.until(Duration.ofSeconds(15), "capture after the probes came back", () -> !sse.events(event ->
+                    event.get("pid").asLong() == pair.pid() && event.path("text").asText().equals(request)).isEmpty());
+        } finally {
+            tracer.setGoHooks(true);
+        }
+    }
+}
