@@ -1,10 +1,6 @@
 package io.tlsscope.golang;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.tlsscope.config.DataResource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -31,15 +27,7 @@ public final class GoConnLayouts {
     }
 
     private static GoConnLayouts load() {
-        try (InputStream in = GoConnLayouts.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + RESOURCE + " missing from the application");
-            }
-            ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-            return new GoConnLayouts(json.readValue(in, LayoutFile.class).layouts());
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + RESOURCE + ": " + e.getMessage(), e);
-        }
+        return new GoConnLayouts(DataResource.read(RESOURCE, LayoutFile.class).layouts());
     }
 
     /** The layout for a toolchain version such as "go1.19.8"; empty when none is known for it. */

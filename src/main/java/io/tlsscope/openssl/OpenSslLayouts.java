@@ -1,10 +1,6 @@
 package io.tlsscope.openssl;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.tlsscope.config.DataResource;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,20 +27,12 @@ public final class OpenSslLayouts {
     }
 
     private static OpenSslLayouts load() {
-        try (InputStream in = OpenSslLayouts.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + RESOURCE + " missing from the application");
-            }
-            ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-            OpenSslLayouts loaded = new OpenSslLayouts(json.readValue(in, LayoutFile.class).layouts());
-            loaded.layouts.forEach(layout -> layout.ranges().forEach(range -> {
-                OpenSslVersion.number(range.min());
-                OpenSslVersion.number(range.maxExclusive());
-            }));
-            return loaded;
-        } catch (IOException e) {
-            throw new UncheckedIOException("read " + RESOURCE + ": " + e.getMessage(), e);
-        }
+        OpenSslLayouts loaded = new OpenSslLayouts(DataResource.read(RESOURCE, LayoutFile.class).layouts());
+        loaded.layouts.forEach(layout -> layout.ranges().forEach(range -> {
+            OpenSslVersion.number(range.min());
+            OpenSslVersion.number(range.maxExclusive());
+        }));
+        return loaded;
     }
 
     /** The layout whose [min, maxExclusive) range holds version; only for OpenSSL and quictls. */
