@@ -451,16 +451,45 @@ int BPF_KRETPROBE(ssl_read_ex_return)
 	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, true);
 }
 
-/* ---- Go crypto/tls: entry and every RET of (*Conn).Read and Write, register ABI (Go 1.17+) ---- */
+/*
+ * ---- Go crypto/tls: entry and every RET of (*Conn).Read and Write ----
+ * Register ABI (Go 1.17+): receiver in RAX, b's data pointer in RBX; results n in RAX, the error
+ * interface in RBX/RCX; the goroutine (g) in R14.
+ * Stack ABI (before 1.17): at entry and at RET, SP+8 holds the receiver, SP+16 b's data pointer,
+ * SP+40 n and SP+48 the error's type word; g is at FS-8 (the thread's TLS slot).
+ */
+#define GO_STACK_RECEIVER 8
+#define GO_STACK_BUFFER 16
+#define GO_STACK_RESULT_N 40
+#define GO_STACK_RESULT_ERR 48
+#define GO_TLS_G_FROM_FS 8
 
-static __always_inline int enter_go_call(struct pt_regs *ctx, __u32 function)
+static __always_inline __u64 stack_word(struct pt_regs *ctx, __u64 offset)
+{
+	__u64 word = 0;
+
+	bpf_probe_read_user(&word, sizeof(word), (void *)(ctx->sp + offset));
+	return word;
+}
+
+/* The running goroutine under the stack ABI: the g pointer in the thread's TLS, at FS-8. */
+static __always_inline __u64 stack_abi_goroutine(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 fsbase = BPF_CORE_READ(task, thread.fsbase);
+	__u64 g = 0;
+
+	bpf_probe_read_user(&g, sizeof(g), (void *)(fsbase - GO_TLS_G_FROM_FS));
+	return g;
+}
+
+static __always_inline int enter_go_call(__u64 goroutine, __u64 conn, __u64 buffer, __u32 function)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
-	/* receiver c in RAX, b's data pointer in RBX (length RCX, capacity RDI) */
+	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = goroutine };
 	struct go_call call = {
-		.conn = ctx->ax,
-		.buffer = ctx->bx,
+		.conn = conn,
+		.buffer = buffer,
 		.start_ns = bpf_ktime_get_ns(),
 		.function = function,
 	};
@@ -476,13 +505,27 @@ static __always_inline int enter_go_call(struct pt_regs *ctx, __u32 function)
 SEC("uprobe")
 int go_tls_write_entry(struct pt_regs *ctx)
 {
-	return enter_go_call(ctx, TLSSCOPE_FUNCTION_GO_WRITE);
+	return enter_go_call(ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_WRITE);
 }
 
 SEC("uprobe")
 int go_tls_read_entry(struct pt_regs *ctx)
 {
-	return enter_go_call(ctx, TLSSCOPE_FUNCTION_GO_READ);
+	return enter_go_call(ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_READ);
+}
+
+SEC("uprobe")
+int go_tls_write_entry_stack(struct pt_regs *ctx)
+{
+	return enter_go_call(stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
+			     TLSSCOPE_FUNCTION_GO_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_entry_stack(struct pt_regs *ctx)
+{
+	return enter_go_call(stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
+			     TLSSCOPE_FUNCTION_GO_READ);
 }
 
 /* c.conn (net.Conn data word) -> *net.TCPConn -> fd *netFD -> pfd.Sysfd, with the build's offsets. */
@@ -530,17 +573,17 @@ static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, __u64 co
 	return TLSSCOPE_FD_NONE;
 }
 
-/* At a RET: results n in RAX and err (an interface: type word RBX, data word RCX). */
-static __always_inline int exit_go_call(struct pt_regs *ctx, __u8 direction)
+/* At a RET: n and whether the error interface is non-nil, as the ABI passes them. */
+static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __s64 bytes, __u64 error_type,
+					__u8 direction)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
-	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = ctx->r14 };
+	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = goroutine };
 	struct go_call *call = bpf_map_lookup_elem(&go_calls, &key);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
 	__u32 zero = 0;
-	__s64 bytes = (__s64)ctx->ax;
 	__s32 fd;
 
 	if (!call) {
@@ -548,7 +591,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u8 direction)
 			count(TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
-	if (bytes <= 0 || bytes > 0x7fffffff || ctx->bx != 0) {
+	if (bytes <= 0 || bytes > 0x7fffffff || error_type != 0) {
 		count(TLSSCOPE_CTR_GO_CALLS_FAILED, 1);
 		goto done;
 	}
@@ -572,13 +615,27 @@ done:
 SEC("uprobe")
 int go_tls_write_return(struct pt_regs *ctx)
 {
-	return exit_go_call(ctx, TLSSCOPE_DIRECTION_WRITE);
+	return exit_go_call(ctx, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_WRITE);
 }
 
 SEC("uprobe")
 int go_tls_read_return(struct pt_regs *ctx)
 {
-	return exit_go_call(ctx, TLSSCOPE_DIRECTION_READ);
+	return exit_go_call(ctx, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_READ);
+}
+
+SEC("uprobe")
+int go_tls_write_return_stack(struct pt_regs *ctx)
+{
+	return exit_go_call(ctx, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
+			    stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_return_stack(struct pt_regs *ctx)
+{
+	return exit_go_call(ctx, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
+			    stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_READ);
 }
 
 /* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */

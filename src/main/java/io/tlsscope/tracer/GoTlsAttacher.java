@@ -43,16 +43,16 @@ final class GoTlsAttacher implements LibraryAttacher {
             throw new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
         String version = go.buildInfo() == null ? null : go.buildInfo().goVersion();
-        if (!go.registerAbi()) {
-            throw new AttachException("attach " + where + ": " + version + " passes arguments on the stack (Go before 1.17); "
-                    + "only the register ABI is supported");
-        }
+        // programs reading arguments and results from registers (Go 1.17+) or from the stack
+        String abi = go.registerAbi() ? "" : "_stack";
         Optional<GoConnLayout> layout = version == null ? Optional.empty() : GoConnLayouts.builtIn().forVersion(version);
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
         try {
-            attach(go, GoExecutable.WRITE, "go_tls_write_entry", "go_tls_write_return", libraryId, mapping, links, probes, where);
-            attach(go, GoExecutable.READ, "go_tls_read_entry", "go_tls_read_return", libraryId, mapping, links, probes, where);
+            attach(go, GoExecutable.WRITE, "go_tls_write_entry" + abi, "go_tls_write_return" + abi, libraryId, mapping, links,
+                    probes, where);
+            attach(go, GoExecutable.READ, "go_tls_read_entry" + abi, "go_tls_read_return" + abi, libraryId, mapping, links,
+                    probes, where);
             if (layout.isPresent()) {
                 goLayouts.update(KernelMaps.intKey(libraryId), layoutValue(layout.get()), BpfMap.BPF_ANY);
             }
@@ -77,7 +77,8 @@ final class GoTlsAttacher implements LibraryAttacher {
         for (long returnOffset : function.returnOffsets()) {
             links.add(object.program(returnProgram).attachUprobe(mapping.openPath(), returnOffset, false, libraryId));
         }
-        probes.add(name + " (entry and " + function.returnOffsets().size() + " RETs, via " + function.foundVia() + ")");
+        probes.add(name + " (entry and " + function.returnOffsets().size() + " RETs, via " + function.foundVia() + ", "
+                + (go.registerAbi() ? "register" : "stack") + " ABI)");
     }
 
     /** struct tlsscope_go_layout. */

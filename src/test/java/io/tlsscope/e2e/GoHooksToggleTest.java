@@ -49,22 +49,24 @@ class GoHooksToggleTest {
              SseCollector sse = new SseCollector(eventsUri)) {
             TracerApi.awaitLibraryUsedBy(pair.pid());
             TracerApi.awaitSseClients(clientsBefore + 1);
-            long attachedLinks = BpfTool.perfEventLinks(GO_PROGRAMS);
-            assertThat(attachedLinks).as("entry and RET uprobes of Read and Write").isGreaterThanOrEqualTo(4);
+            // the kernel's own list of uprobes on this binary (the tracer opens it through /proc/PID/root)
+            long probes = BpfTool.uprobesOn(binary.toString());
+            assertThat(probes).as("entry and RET uprobes of Read and Write").isGreaterThanOrEqualTo(4);
 
             tracer.setGoHooks(false);
-            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("after switching all Go hooks off").isZero();
+            assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching all Go hooks off").isZero();
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("no Go program is attached anywhere").isZero();
             assertThat(tracer.goHooksEnabled()).isFalse();
             tracer.setGoHooks(true);
-            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).isEqualTo(attachedLinks);
+            assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);
 
             LibraryRegistry.LibraryView off = tracer.setGoHooks(inode, false);
             assertThat(off.hooksEnabled()).isFalse();
             assertThat(off.probes()).isEmpty();
-            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("after switching this binary off").isZero();
+            assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching this binary off").isZero();
             LibraryRegistry.LibraryView on = tracer.setGoHooks(inode, true);
             assertThat(on.hooksEnabled()).isTrue();
-            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).isEqualTo(attachedLinks);
+            assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);
 
             pair.exchange();
             Await.until(Duration.ofSeconds(15), "capture after the probes came back", () -> !sse.events(event ->

@@ -54,6 +54,25 @@ class GoExecutableTest {
     }
 
     @Test
+    void aGo115BuildUsesTheStackAbiAndThePclntab12Format(@TempDir Path directory) throws Exception {
+        GoToolchain go115 = GoToolchain.all().stream().filter(go -> go.version().equals("1.15")).findFirst().orElseThrow();
+        Path full = go115.build("go-tls-pair", directory.resolve("full"), false);
+        Path stripped = go115.build("go-tls-pair", directory.resolve("stripped"), true);
+        GoExecutable withSymbols = inspect(full);
+        assertThat(withSymbols.buildInfo().goVersion()).isEqualTo(goVersionOf(GoToolchain.debian119(), full));
+        assertThat(withSymbols.registerAbi()).isFalse();
+        GoExecutable withoutSymbols = inspect(stripped);
+        for (String name : List.of(GoExecutable.READ, GoExecutable.WRITE)) {
+            GoExecutable.TlsFunction function = withSymbols.function(name).orElseThrow();
+            assertThat(function.returnOffsets()).isEqualTo(objdumpReturns(full, function));
+            GoExecutable.TlsFunction fromTable = withoutSymbols.function(name).orElseThrow();
+            assertThat(fromTable.foundVia()).isEqualTo("pclntab 1.2");
+            assertThat(fromTable.address()).isEqualTo(function.address());
+            assertThat(fromTable.returnOffsets()).isEqualTo(function.returnOffsets());
+        }
+    }
+
+    @Test
     void dockersCliWithAndWithoutSymbols(@TempDir Path directory) throws Exception {
         Path docker = Path.of("/usr/local/bin/docker");
         assumeTrue(Files.isRegularFile(docker), "docker CLI present");

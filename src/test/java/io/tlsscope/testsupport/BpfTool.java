@@ -32,6 +32,17 @@ public final class BpfTool {
         return links;
     }
 
+    /** Uprobes (bpftool perf) placed on files whose path ends with pathSuffix, by any process. */
+    public static long uprobesOn(String pathSuffix) {
+        long probes = 0;
+        for (JsonNode probe : read(List.of("bpftool", "perf", "show", "-j"))) {
+            if ("uprobe".equals(probe.path("fd_type").asText()) && probe.path("filename").asText().endsWith(pathSuffix)) {
+                probes++;
+            }
+        }
+        return probes;
+    }
+
     private static JsonNode read(List<String> command) {
         try {
             return JSON.readTree(Commands.run(command));
