@@ -26,7 +26,9 @@ struct go_call {
 	__u64 conn;   /* *tls.Conn */
 	__u64 buffer; /* b's data pointer */
 	__u64 start_ns;
-	__u32 function; /* enum tlsscope_function */
+	__u32 function;  /* enum tlsscope_function */
+	__s32 nested_fd; /* first fd read or written by the calling thread during the call; -1 none */
+	__u32 entry_tid; /* the thread the call entered on: only its syscalls may name the fd */
 	__u32 pad;
 };
 
@@ -44,6 +46,14 @@ struct {
 	__type(key, struct go_call_key);
 	__type(value, struct go_call);
 } go_calls SEC(".maps");
+
+/* The Go call a thread entered last, so its read/write syscalls can name the call's socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct go_call_key);
+} go_thread_calls SEC(".maps");
 
 /* Go struct offsets per library id (the attach cookie), written by user space at attach time. */
 struct {

@@ -492,6 +492,8 @@ static __always_inline int enter_go_call(__u64 goroutine, __u64 conn, __u64 buff
 		.buffer = buffer,
 		.start_ns = bpf_ktime_get_ns(),
 		.function = function,
+		.nested_fd = -1,
+		.entry_tid = (__u32)pid_tgid,
 	};
 
 	if (is_self(pid_tgid))
@@ -499,6 +501,7 @@ static __always_inline int enter_go_call(__u64 goroutine, __u64 conn, __u64 buff
 	/* a stack-growth restart re-enters at the entry: the same key is overwritten, not leaked */
 	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
 		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
+	bpf_map_update_elem(&go_thread_calls, &pid_tgid, &key, BPF_ANY);
 	return 0;
 }
 
@@ -547,30 +550,53 @@ static __always_inline __s32 go_conn_fd(__u32 library_id, __u64 conn)
 	return sysfd >= 0 && sysfd < 0x7fffffff ? (__s32)sysfd : -1;
 }
 
-/* The Go connection's fd, validated as a TCP socket of the process, else its cached fd. */
-static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, __u64 conn_pointer, __s32 *fd,
+/*
+ * The Go connection's fd through the build's offsets, else the fd of the read/write syscall the
+ * entry thread made during the call, else the fd this connection had before; each must be a TCP
+ * socket of the process. Unlike OpenSSL, validated offsets win over the syscall when they disagree
+ * (counted): goroutines share threads, so a thread's syscall is weaker evidence than the struct.
+ */
+static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const struct go_call *call, __s32 *fd,
 					  struct tlsscope_conn *conn)
 {
-	struct ssl_key cache_key = { .tgid = tgid, .ssl = conn_pointer };
-	__s32 candidate = go_conn_fd(library_id, conn_pointer);
+	struct ssl_key cache_key = { .tgid = tgid, .ssl = call->conn };
+	__s32 nested = call->nested_fd;
+	__s32 candidate = go_conn_fd(library_id, call->conn);
 	__s32 *cached;
+	__u8 method = TLSSCOPE_FD_NONE;
 
 	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
-		*fd = candidate;
+		method = TLSSCOPE_FD_GO_CONN;
+		if (nested >= 0 && nested != candidate)
+			count(TLSSCOPE_CTR_FD_MISMATCH, 1);
+	} else if (nested >= 0 && !find_conn(tgid, nested, conn)) {
+		candidate = nested;
+		method = TLSSCOPE_FD_NESTED_SYSCALL;
+	} else {
+		cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
+		candidate = cached ? *cached : -1;
+		if (candidate >= 0 && !find_conn(tgid, candidate, conn))
+			method = TLSSCOPE_FD_CACHED;
+	}
+	switch (method) {
+	case TLSSCOPE_FD_NONE:
+		*fd = -1;
+		count(TLSSCOPE_CTR_FD_UNRESOLVED, 1);
+		return method;
+	case TLSSCOPE_FD_GO_CONN:
 		count(TLSSCOPE_CTR_FD_GO_CONN, 1);
-		bpf_map_update_elem(&ssl_fds, &cache_key, &candidate, BPF_ANY);
-		return TLSSCOPE_FD_GO_CONN;
-	}
-	cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
-	candidate = cached ? *cached : -1;
-	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
-		*fd = candidate;
+		break;
+	case TLSSCOPE_FD_NESTED_SYSCALL:
+		count(TLSSCOPE_CTR_FD_NESTED_SYSCALL, 1);
+		break;
+	default:
 		count(TLSSCOPE_CTR_FD_CACHED, 1);
-		return TLSSCOPE_FD_CACHED;
+		break;
 	}
-	*fd = -1;
-	count(TLSSCOPE_CTR_FD_UNRESOLVED, 1);
-	return TLSSCOPE_FD_NONE;
+	*fd = candidate;
+	if (method != TLSSCOPE_FD_CACHED)
+		bpf_map_update_elem(&ssl_fds, &cache_key, &candidate, BPF_ANY);
+	return method;
 }
 
 /* At a RET: n and whether the error interface is non-nil, as the ABI passes them. */
@@ -598,7 +624,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	event = bpf_map_lookup_elem(&scratch, &zero);
 	if (!event)
 		goto done;
-	event->fd_method = resolve_go_fd(key.tgid, library_id, call->conn, &fd, &conn);
+	event->fd_method = resolve_go_fd(key.tgid, library_id, call, &fd, &conn);
 	event->fd = fd;
 	event->layout = TLSSCOPE_LAYOUT_NONE;
 	event->call_start_ns = call->start_ns;
@@ -609,6 +635,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	emit_call(event, &conn, call->buffer, (__u64)bytes);
 done:
 	bpf_map_delete_elem(&go_calls, &key);
+	bpf_map_delete_elem(&go_thread_calls, &pid_tgid);
 	return 0;
 }
 
@@ -640,13 +667,28 @@ int go_tls_read_return_stack(struct pt_regs *ctx)
 
 /* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */
 
-/* First fd the thread reads or writes during an SSL call: the layout-free fd fallback. */
+/*
+ * First fd the thread reads or writes during an SSL call, or during the Go call it entered last:
+ * the layout-free fd fallback.
+ */
 static __always_inline void note_nested_fd(__u64 pid_tgid, __s32 fd)
 {
 	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+	struct go_call_key *go_key;
+	struct go_call *go_call;
 
-	if (call && call->nested_fd < 0)
-		call->nested_fd = fd;
+	if (call) {
+		if (call->nested_fd < 0)
+			call->nested_fd = fd;
+		return;
+	}
+	go_key = bpf_map_lookup_elem(&go_thread_calls, &pid_tgid);
+	if (!go_key)
+		return;
+	go_call = bpf_map_lookup_elem(&go_calls, go_key);
+	/* the goroutine may have returned and entered a new call elsewhere: only its entry thread counts */
+	if (go_call && go_call->entry_tid == (__u32)pid_tgid && go_call->nested_fd < 0)
+		go_call->nested_fd = fd;
 }
 
 SEC("tp_btf/sys_enter")

@@ -35,7 +35,10 @@ public record GoToolchain(String version, Path goCommand, Path goRoot) {
      */
     public Path build(String name, Path output, boolean stripped) throws Exception {
         Path work = Files.createDirectories(output.getParent().resolve(".go-" + version));
-        List<String> command = new ArrayList<>(List.of("env", "GOCACHE=" + work.resolve("cache"), "GOPATH=" + work.resolve("path"),
+        // the build cache outlives the test: the standard library is compiled once per toolchain
+        String cacheRoot = System.getenv().getOrDefault("TLSSCOPE_CACHE", System.getProperty("user.home") + "/.cache/tlsscope");
+        Path buildCache = Files.createDirectories(Path.of(cacheRoot, "go-build-cache", version));
+        List<String> command = new ArrayList<>(List.of("env", "GOCACHE=" + buildCache, "GOPATH=" + work.resolve("path"),
                 "HOME=" + work, "GOFLAGS=-mod=mod", "CGO_ENABLED=0", "GOTOOLCHAIN=local"));
         if (goRoot != null) {
             command.add("GOROOT=" + goRoot);

@@ -25,7 +25,7 @@ public enum KernelCounter {
     CONN_INSERT_FAILED("kernel.conn.insert-failed", "connections that could not be stored in the connection map"),
     PROCESS_EVENT_DROPS("kernel.process-events.drops", "exec/exit records lost because the ring buffer was full"),
     FD_SET_FD("kernel.fd.set-fd", "fds found from what the process passed to SSL_set_fd/SSL_set_rfd/SSL_set_wfd"),
-    FD_MISMATCH("kernel.fd.mismatch", "calls where the layout and the nested syscall named different sockets (the syscall's was used)"),
+    FD_MISMATCH("kernel.fd.mismatch", "calls where the struct offsets and the nested syscall named different sockets (OpenSSL: the syscall's was used; Go: the offsets')"),
     FD_GO_CONN("kernel.fd.go-conn", "Go fds found through tls.Conn -> net.Conn -> netFD -> poll.FD.Sysfd"),
     GO_CALLS_FAILED("kernel.go.calls.failed", "Go Read/Write calls that returned n <= 0 or an error (nothing to capture)"),
     GO_ENTRY_MAP_FULL("kernel.go.calls.entry-map-full", "Go calls lost because the entry-state map was full"),
