@@ -41,8 +41,8 @@ public final class ElfBinary implements AutoCloseable {
     private final MemorySegment file;
     private final ElfFile elf;
 
-    /** A section's place in memory and in the file. */
-    public record Section(String name, long address, long fileOffset, long size) {
+    /** A section's place in memory and in the file; flags as in sh_flags (SHF_COMPRESSED is 0x800). */
+    public record Section(String name, long address, long fileOffset, long size, long flags) {
         public boolean contains(long virtualAddress) {
             return virtualAddress >= address && virtualAddress < address + size;
         }
@@ -111,7 +111,7 @@ public final class ElfBinary implements AutoCloseable {
     public Optional<Section> section(String name) {
         ElfSection section = elf.firstSectionByName(name);
         return section == null ? Optional.empty() : Optional.of(new Section(name, section.header.sh_addr,
-                section.header.sh_offset, section.header.sh_size));
+                section.header.sh_offset, section.header.sh_size, section.header.sh_flags));
     }
 
     /** length bytes of the file from fileOffset. */

@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * crypto/tls.(*Conn).Read and Write start and return, found through .symtab or, when stripped,
  * through the pclntab; their RET instructions found by decoding every instruction of the function.
  *
- * @param buildId   the Go build id (.note.go.buildid)
+ * @param buildId     the Go build id (.note.go.buildid)
  * @param registerAbi Go 1.17+ on amd64 passes arguments and results in registers
+ * @param connLayout  where the build keeps a connection's fd: from its own DWARF when it has any,
+ *                    else from the table for its Go version; null when neither knows
  */
 public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positionIndependent, boolean registerAbi,
-                           String functionTable, List<TlsFunction> tlsFunctions) {
+                           String functionTable, List<TlsFunction> tlsFunctions, GoConnLayout connLayout) {
     public static final String READ = "crypto/tls.(*Conn).Read";
     public static final String WRITE = "crypto/tls.(*Conn).Write";
     /** The Go build id note: owner "Go", type 4 (cmd/internal/buildid). */
@@ -47,13 +49,16 @@ public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positi
         for (String name : List.of(WRITE, READ)) {
             locate(elf, table, name).ifPresent(functions::add);
         }
+        Optional<GoConnLayout> connLayout = GoDwarf.connLayout(elf)
+                .or(() -> buildInfo.flatMap(info -> GoConnLayouts.builtIn().forVersion(info.goVersion())));
         return Optional.of(new GoExecutable(
                 buildId.map(bytes -> new String(bytes, StandardCharsets.UTF_8).replace("\0", "")).orElse(null),
                 buildInfo.orElse(null),
                 elf.isPositionIndependent(),
                 buildInfo.map(info -> registerAbi(info.goVersion())).orElse(true),
                 table.map(found -> "pclntab " + found.format() + " in " + found.foundIn()).orElse(null),
-                List.copyOf(functions)));
+                List.copyOf(functions),
+                connLayout.orElse(null)));
     }
 
     /** Go 1.17 introduced the register ABI on amd64. */

@@ -9,7 +9,8 @@ import java.util.Map;
  * function its address, how it was found, and the RET instructions the decoder found.
  *
  * @param abi        "register" (Go 1.17+) or "stack"
- * @param connLayout the Go connection layout the kernel will read the fd with, or null
+ * @param connLayout the Go connection layout the kernel will read the fd with: "dwarf" (read from
+ *                   the binary) or a table entry such as "go-1.9"; null when none is known
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GoInspectReport(String goVersion, String mainPath, String mainModule, Map<String, String> buildSettings,
@@ -33,7 +34,7 @@ public record GoInspectReport(String goVersion, String mainPath, String mainModu
                 go.positionIndependent(),
                 go.registerAbi() ? "register" : "stack",
                 go.functionTable(),
-                version == null ? null : GoConnLayouts.builtIn().forVersion(version).map(GoConnLayout::name).orElse(null),
+                go.connLayout() == null ? null : go.connLayout().name(),
                 go.tlsFunctions().stream().map(function -> new Function(function.name(), hex(function.address()),
                         hex(function.entryOffset()), hex(function.size()), function.foundVia(),
                         function.returnOffsets().stream().map(GoInspectReport::hex).toList(), function.instructions(),

@@ -10,7 +10,6 @@ import io.tlsscope.discovery.LibraryMapping;
 import io.tlsscope.elf.ElfBinary;
 import io.tlsscope.elf.ElfException;
 import io.tlsscope.golang.GoConnLayout;
-import io.tlsscope.golang.GoConnLayouts;
 import io.tlsscope.golang.GoExecutable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,7 +44,7 @@ final class GoTlsAttacher implements LibraryAttacher {
         String version = go.buildInfo() == null ? null : go.buildInfo().goVersion();
         // programs reading arguments and results from registers (Go 1.17+) or from the stack
         String abi = go.registerAbi() ? "" : "_stack";
-        Optional<GoConnLayout> layout = version == null ? Optional.empty() : GoConnLayouts.builtIn().forVersion(version);
+        Optional<GoConnLayout> layout = Optional.ofNullable(go.connLayout());
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
         try {
