@@ -1,0 +1,95 @@
+package io.tlsscope.protocol.postgres;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts one direction of a PostgreSQL v3 connection into messages, however the application split
+ * its SSL calls: bytes accumulate until a whole message (type byte, int32 length including itself,
+ * body) is there. A message claiming an impossible length marks the stream desynchronised; it then
+ * discards bytes until a call begins with a plausible message (applications write whole messages
+ * per call, so call boundaries are the natural resync points). Buffered bytes are capped.
+ */
+final class PgFrames {
+    /** A message: type (0 for the untyped startup packet) and body. */
+    record Message(char type, byte[] body) {
+    }
+
+    /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
+    static final int MAX_MESSAGE = 64 * 1024 * 1024;
+
+    private byte[] buffer = new byte[0];
+    private boolean expectStartup;
+    private boolean desynchronised;
+    private long desyncs;
+
+    /** @param startupFirst whether this direction begins with the untyped startup packet (frontend) */
+    PgFrames(boolean startupFirst) {
+        this.expectStartup = startupFirst;
+    }
+
+    /** Adds the bytes of one SSL call; returns the whole messages now available. */
+    List<Message> add(byte[] call) {
+        if (desynchronised) {
+            if (!plausibleStart(call)) {
+                return List.of();
+            }
+            desynchronised = false;
+            buffer = new byte[0];
+        }
+        byte[] joined = new byte[buffer.length + call.length];
+        System.arraycopy(buffer, 0, joined, 0, buffer.length);
+        System.arraycopy(call, 0, joined, buffer.length, call.length);
+        List<Message> messages = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(joined);
+        while (true) {
+            int start = in.position();
+            int header = expectStartup ? 4 : 5;
+            if (in.remaining() < header) {
+                break;
+            }
+            char type = expectStartup ? 0 : (char) in.get();
+            int length = in.getInt();
+            if (length < 4 || length > MAX_MESSAGE) {
+                desync();
+                return messages;
+            }
+            if (in.remaining() < length - 4) {
+                in.position(start);
+                break;
+            }
+            byte[] body = new byte[length - 4];
+            in.get(body);
+            messages.add(new Message(type, body));
+            expectStartup = false;
+        }
+        buffer = new byte[in.remaining()];
+        in.get(buffer);
+        return messages;
+    }
+
+    /** A lost or truncated chunk: what is buffered can no longer be framed. */
+    void gap() {
+        desync();
+    }
+
+    private void desync() {
+        desynchronised = true;
+        desyncs++;
+        buffer = new byte[0];
+        expectStartup = false;
+    }
+
+    long desyncs() {
+        return desyncs;
+    }
+
+    private boolean plausibleStart(byte[] call) {
+        if (call.length < 5 || !Character.isLetter((char) call[0])) {
+            return false;
+        }
+        int length = ByteBuffer.wrap(call, 1, 4).getInt();
+        return length >= 4 && length <= MAX_MESSAGE;
+    }
+}

@@ -1,0 +1,276 @@
+package io.tlsscope.protocol.postgres;
+
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.QueryEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One PostgreSQL v3 connection seen from one traced process: frontend messages (what the client
+ * sends) and backend messages (what the server answers), turned into query events. Simple Query is
+ * one event per Query message, completed at ReadyForQuery (the server logs the whole string as one
+ * statement); with the extended protocol, each Execute is one event, paired in order with its
+ * CommandComplete, EmptyQueryResponse, PortalSuspended or ErrorResponse (pipelining keeps order).
+ * PasswordMessage and SASL messages ('p') are dropped here and never stored.
+ * Message formats: PostgreSQL documentation, "Frontend/Backend Protocol", "Message Formats".
+ */
+public final class PgSession {
+    private static final int PROTOCOL_3 = 196608;
+
+    private final PgFrames frontend = new PgFrames(true);
+    private final PgFrames backend = new PgFrames(false);
+    private final Consumer<QueryEvent> sink;
+    private final String side;
+    private ConnectionInfo connection;
+    /** Prepared statements by name ("" = unnamed) and bound portals by name. */
+    private final Map<String, Statement> statements = new HashMap<>();
+    private final Map<String, Execution> portals = new HashMap<>();
+    private final Deque<Execution> pending = new ArrayDeque<>();
+    private Execution simpleQuery;
+    /** After an error in extended mode the server skips everything until Sync. */
+    private boolean skippingUntilSync;
+
+    private record Statement(String text, List<Integer> parameterTypes) {
+    }
+
+    /** A statement on its way: text, parameters, start, and what the server said so far. */
+    private static final class Execution {
+        final String statement;
+        final List<String> parameters;
+        final Instant start;
+        String tag;
+        long rows;
+        boolean rowsSeen;
+        String sqlState;
+        String error;
+
+        Execution(String statement, List<String> parameters, Instant start) {
+            this.statement = statement;
+            this.parameters = parameters;
+            this.start = start;
+        }
+    }
+
+    /**
+     * @param side       "client" or "server": which end of the connection the traced process is
+     * @param connection the process and 4-tuple; user, database and application are filled in from
+     *                   the startup message when it is seen
+     */
+    public PgSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink) {
+        this.side = side;
+        this.connection = connection;
+        this.sink = sink;
+    }
+
+    /** Bytes the client sent (one SSL call). */
+    public void frontend(byte[] call, Instant time) {
+        for (PgFrames.Message message : frontend.add(call)) {
+            onFrontend(message, time);
+        }
+    }
+
+    /** Bytes the server sent (one SSL call). */
+    public void backend(byte[] call, Instant time) {
+        for (PgFrames.Message message : backend.add(call)) {
+            onBackend(message, time);
+        }
+    }
+
+    /** Captured bytes were lost in one direction: resynchronise, and forget what was in flight. */
+    public void gap(boolean frontendSide) {
+        (frontendSide ? frontend : backend).gap();
+        pending.clear();
+        simpleQuery = null;
+    }
+
+    public long desyncs() {
+        return frontend.desyncs() + backend.desyncs();
+    }
+
+    public ConnectionInfo connection() {
+        return connection;
+    }
+
+    private void onFrontend(PgFrames.Message message, Instant time) {
+        ByteBuffer body = ByteBuffer.wrap(message.body());
+        switch (message.type()) {
+            case 0 -> startup(body);
+            case 'Q' -> simpleQuery = new Execution(cString(body), List.of(), time);
+            case 'P' -> {
+                String name = cString(body);
+                String text = cString(body);
+                List<Integer> types = new ArrayList<>();
+                for (int count = body.getShort(); count > 0; count--) {
+                    types.add(body.getInt());
+                }
+                statements.put(name, new Statement(text, types));
+            }
+            case 'B' -> bind(body, time);
+            case 'E' -> {
+                Execution bound = portals.get(cString(body));
+                if (bound != null) {
+                    pending.add(new Execution(bound.statement, bound.parameters, time));
+                }
+            }
+            case 'C' -> {
+                char kind = (char) body.get();
+                (kind == 'S' ? statements : portals).remove(cString(body));
+            }
+            default -> {
+                // 'p' (password, SASL: dropped unread), 'S' Sync, 'H' Flush, 'D' Describe, 'X' Terminate, copy data
+            }
+        }
+    }
+
+    private void startup(ByteBuffer body) {
+        if (body.remaining() < 4 || body.getInt() != PROTOCOL_3) {
+            return; // SSLRequest, GSSENCRequest, CancelRequest: no parameters
+        }
+        Map<String, String> parameters = new HashMap<>();
+        while (body.hasRemaining()) {
+            String key = cString(body);
+            if (key.isEmpty()) {
+                break;
+            }
+            parameters.put(key, cString(body));
+        }
+        String user = parameters.get("user");
+        connection = new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), "postgresql", user,
+                parameters.getOrDefault("database", user), parameters.get("application_name"));
+    }
+
+    private void bind(ByteBuffer body, Instant time) {
+        String portal = cString(body);
+        Statement statement = statements.get(cString(body));
+        short[] formats = new short[body.getShort()];
+        for (int i = 0; i < formats.length; i++) {
+            formats[i] = body.getShort();
+        }
+        int count = body.getShort();
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = body.getInt();
+            if (length < 0) {
+                values.add(null);
+                continue;
+            }
+            byte[] value = new byte[length];
+            body.get(value);
+            short format = formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
+            int type = statement != null && i < statement.parameterTypes().size() ? statement.parameterTypes().get(i) : 0;
+            values.add(format == 0 ? new String(value, StandardCharsets.UTF_8) : PgBinaryValues.decode(type, value));
+        }
+        portals.put(portal, new Execution(statement == null ? null : statement.text(), values, time));
+    }
+
+    private void onBackend(PgFrames.Message message, Instant time) {
+        ByteBuffer body = ByteBuffer.wrap(message.body());
+        Execution current = simpleQuery != null ? simpleQuery : pending.peek();
+        switch (message.type()) {
+            case 'D' -> {
+                if (current != null) {
+                    current.rows++;
+                    current.rowsSeen = true;
+                }
+            }
+            case 'C' -> {
+                String tag = cString(body);
+                if (simpleQuery != null) {
+                    simpleQuery.tag = simpleQuery.tag == null ? tag : simpleQuery.tag + "; " + tag;
+                    simpleQuery.rows = affectedRows(tag, simpleQuery);
+                } else if (current != null) {
+                    current.tag = tag;
+                    current.rows = affectedRows(tag, current);
+                    finish(pending.poll(), time, null);
+                }
+            }
+            case 'I', 's' -> {
+                if (simpleQuery == null && current != null) {
+                    finish(pending.poll(), time, null);
+                }
+            }
+            case 'E' -> {
+                Map<Character, String> fields = errorFields(body);
+                if (current != null) {
+                    current.sqlState = fields.get('C');
+                    current.error = fields.get('M');
+                    if (simpleQuery == null) {
+                        finish(pending.poll(), time, null);
+                        skippingUntilSync = true;
+                    }
+                }
+            }
+            case 'Z' -> {
+                String status = String.valueOf((char) body.get());
+                if (simpleQuery != null) {
+                    finish(simpleQuery, time, status);
+                    simpleQuery = null;
+                }
+                if (skippingUntilSync) {
+                    pending.clear(); // executions after the error were never run
+                    skippingUntilSync = false;
+                }
+            }
+            default -> {
+                // R (authentication), S, K, T, N, 1, 2, 3, n, t, copy messages: nothing to pair
+            }
+        }
+    }
+
+    /** The row count a command tag carries (INSERT 0 3, UPDATE 5, SELECT 2, ...), else the DataRows seen. */
+    private static long affectedRows(String tag, Execution execution) {
+        String[] words = tag.split(" ");
+        String last = words[words.length - 1];
+        if (words.length >= 2 && last.chars().allMatch(Character::isDigit) && !last.isEmpty()) {
+            return Long.parseLong(last);
+        }
+        return execution.rows;
+    }
+
+    private void finish(Execution execution, Instant end, String transactionStatus) {
+        if (execution == null || execution.statement == null) {
+            return;
+        }
+        boolean failed = execution.error != null;
+        sink.accept(new QueryEvent(connection, side, execution.statement, execution.parameters, execution.start, end,
+                failed ? null : execution.tag, failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
+                execution.sqlState, execution.error, transactionStatus));
+    }
+
+    private static Map<Character, String> errorFields(ByteBuffer body) {
+        Map<Character, String> fields = new HashMap<>();
+        while (body.hasRemaining()) {
+            char code = (char) body.get();
+            if (code == 0) {
+                break;
+            }
+            fields.put(code, cString(body));
+        }
+        return fields;
+    }
+
+    static String cString(ByteBuffer body) {
+        int start = body.position();
+        int end = start;
+        while (end < body.limit() && body.get(end) != 0) {
+            end++;
+        }
+        String text = new String(body.array(), body.arrayOffset() + start, end - start, StandardCharsets.UTF_8);
+        body.position(Math.min(body.limit(), end + 1));
+        return text;
+    }
+
+    /** Hex of raw bytes, for binary values of unknown types. */
+    static String hex(byte[] value) {
+        return "\\x" + HexFormat.of().formatHex(value);
+    }
+}

@@ -1,0 +1,166 @@
+package io.tlsscope.protocol.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.QueryEvent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PostgreSQL decoder on bytes tlsscope captured from real sessions (fixtures/pg: psql and its
+ * backend, pgbench -M extended and -M prepared, PostgreSQL 15 over TLS, recorded from the SSE stream).
+ */
+class PgSessionTest {
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/pg");
+    private static final List<String> PSQL_STATEMENTS = List.of(
+            "CREATE TABLE items (id int primary key, name text)",
+            "INSERT INTO items VALUES (1,'one'),(2,'two'),(3,'three')",
+            "SELECT id, name FROM items ORDER BY id",
+            "SELECT * FROM missing_table",
+            "UPDATE items SET name = 'uno' WHERE id = 1");
+
+    /** One captured SSL call. */
+    private record Call(String connection, boolean write, byte[] data) {
+    }
+
+    @Test
+    void psqlSimpleQueriesWithTheirOutcomesFromTheClientSide() throws IOException {
+        List<QueryEvent> events = replay("psql-client", "client", 0);
+        assertThat(events).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
+        assertThat(events.get(0).commandTag()).isEqualTo("CREATE TABLE");
+        assertThat(events.get(1).commandTag()).isEqualTo("INSERT 0 3");
+        assertThat(events.get(1).rows()).isEqualTo(3);
+        assertThat(events.get(2).rows()).isEqualTo(3);
+        assertThat(events.get(3).sqlState()).isEqualTo("42P01");
+        assertThat(events.get(3).error()).contains("missing_table");
+        assertThat(events.get(3).commandTag()).isNull();
+        assertThat(events.get(4).commandTag()).isEqualTo("UPDATE 1");
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.connection().user()).isEqualTo("postgres");
+            assertThat(event.connection().database()).isEqualTo("postgres");
+            assertThat(event.connection().application()).isEqualTo("psql");
+            assertThat(event.transactionStatus()).isEqualTo("I");
+            assertThat(event.side()).isEqualTo("client");
+        });
+    }
+
+    @Test
+    void theBackendSideSeesTheSameStatements() throws IOException {
+        List<QueryEvent> events = replay("psql-backend", "server", 0);
+        assertThat(events).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
+        assertThat(events.get(3).sqlState()).isEqualTo("42P01");
+    }
+
+    @Test
+    void extendedProtocolExecutionsWithTheirBoundParameters() throws IOException {
+        for (String fixture : List.of("pgbench-extended-client", "pgbench-prepared-client")) {
+            List<QueryEvent> selects = replay(fixture, "client", 0).stream()
+                    .filter(event -> event.statement().startsWith("SELECT abalance")).toList();
+            assertThat(selects).as(fixture).hasSize(5).allSatisfy(event -> {
+                assertThat(event.statement()).isEqualTo("SELECT abalance FROM pgbench_accounts WHERE aid = $1;");
+                assertThat(event.parameters()).singleElement().satisfies(value -> assertThat(value).matches("\\d+"));
+                assertThat(event.commandTag()).isEqualTo("SELECT 1");
+                assertThat(event.rows()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void howTheApplicationSplitItsCallsDoesNotMatter() throws IOException {
+        List<String> whole = replay("psql-client", "client", 0).stream().map(QueryEvent::toString).toList();
+        for (int size : new int[] {1, 3, 7, 64}) {
+            assertThat(replay("psql-client", "client", size).stream().map(QueryEvent::toString).toList())
+                    .as("calls cut into %d-byte pieces", size).isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void garbageDesynchronisesWithoutThrowingAndTheStreamRecovers() throws IOException {
+        List<QueryEvent> events = new ArrayList<>();
+        PgSession session = new PgSession("client", connection(), events::add);
+        session.frontend(new byte[] {'Q', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}, Instant.now());
+        assertThat(session.desyncs()).isEqualTo(1);
+        byte[] query = frame('Q', "SELECT 1\0");
+        session.frontend(query, Instant.now());
+        session.backend(concat(frame('C', "SELECT 1\0"), frame('Z', "I")), Instant.now());
+        assertThat(events).singleElement().satisfies(event -> assertThat(event.statement()).isEqualTo("SELECT 1"));
+    }
+
+    @Test
+    void passwordMessagesNeverReachAnEvent() {
+        List<QueryEvent> events = new ArrayList<>();
+        PgSession session = new PgSession("client", connection(), events::add);
+        session.frontend(frame('p', "s3cret-password\0"), Instant.now());
+        session.frontend(frame('Q', "SELECT 2\0"), Instant.now());
+        session.backend(concat(frame('C', "SELECT 1\0"), frame('Z', "I")), Instant.now());
+        assertThat(events).singleElement().satisfies(event -> assertThat(event.toString()).doesNotContain("s3cret"));
+    }
+
+    private static List<QueryEvent> replay(String fixture, String side, int pieceSize) throws IOException {
+        List<QueryEvent> events = new ArrayList<>();
+        Map<String, PgSession> sessions = new LinkedHashMap<>();
+        for (Call call : calls(fixture)) {
+            PgSession session = sessions.computeIfAbsent(call.connection(), key -> new PgSession(side, connection(), events::add));
+            boolean frontendBytes = call.write() == side.equals("client");
+            for (byte[] piece : pieces(call.data(), pieceSize)) {
+                if (frontendBytes) {
+                    session.frontend(piece, Instant.EPOCH);
+                } else {
+                    session.backend(piece, Instant.EPOCH);
+                }
+            }
+        }
+        return events;
+    }
+
+    private static List<Call> calls(String fixture) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<Call> calls = new ArrayList<>();
+        for (String line : Files.readAllLines(FIXTURES.resolve(fixture + ".jsonl"))) {
+            JsonNode event = json.readTree(line);
+            calls.add(new Call(event.get("ssl").asText(), event.get("direction").asText().equals("write"),
+                    Base64.getDecoder().decode(event.get("base64").asText())));
+        }
+        return calls;
+    }
+
+    private static List<byte[]> pieces(byte[] data, int size) {
+        if (size <= 0) {
+            return List.of(data);
+        }
+        List<byte[]> pieces = new ArrayList<>();
+        for (int start = 0; start < data.length; start += size) {
+            pieces.add(Arrays.copyOfRange(data, start, Math.min(data.length, start + size)));
+        }
+        return pieces;
+    }
+
+    private static ConnectionInfo connection() {
+        return new ConnectionInfo(1, "test", null, "postgresql", null, null, null);
+    }
+
+    private static byte[] frame(char type, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + bytes.length).put((byte) type).putInt(4 + bytes.length).put(bytes).array();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] joined = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        return joined;
+    }
+}
