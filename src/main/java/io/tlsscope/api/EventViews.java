@@ -2,11 +2,15 @@ package io.tlsscope.api;
 
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.discovery.LibraryKey;
+import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.QueryEvent;
 import io.tlsscope.process.ContainerIds;
 import io.tlsscope.tracer.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -18,6 +22,28 @@ public class EventViews {
 
     public EventViews(Tracer tracer) {
         this.tracer = tracer;
+    }
+
+    /** The JSON form of any stream event. */
+    public Object of(StreamEvent event) {
+        return switch (event) {
+            case TlsDataEvent data -> of(data);
+            case QueryEvent query -> of(query);
+            default -> throw new IllegalArgumentException("no JSON form for " + event.getClass().getSimpleName());
+        };
+    }
+
+    public QueryView of(QueryEvent event) {
+        ConnectionInfo connection = event.connection();
+        TcpTuple tuple = connection.tuple();
+        return new QueryView("query", event.end().toString(),
+                new QueryView.QueryConnection(connection.pid(), connection.comm(), connection.protocol(),
+                        tuple == null ? null : TcpTuple.format(tuple.source()),
+                        tuple == null ? null : TcpTuple.format(tuple.destination()),
+                        connection.user(), connection.database(), connection.application()),
+                event.side(), event.statement(), event.parameters(), event.start().toString(), event.end().toString(),
+                Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(),
+                event.sqlState(), event.error(), event.transactionStatus());
     }
 
     public EventView of(TlsDataEvent event) {

@@ -3,7 +3,7 @@ package io.tlsscope.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsscope.events.EventSubscription;
-import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.events.StreamEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +26,14 @@ final class SseConnection {
 
     private final HttpServerResponse response;
     private final EventSubscription subscription;
-    private final Function<TlsDataEvent, EventView> views;
+    private final Function<StreamEvent, Object> views;
     private final ObjectMapper json;
     private final Executor worker;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
 
-    SseConnection(HttpServerResponse response, EventSubscription subscription, Function<TlsDataEvent, EventView> views,
+    SseConnection(HttpServerResponse response, EventSubscription subscription, Function<StreamEvent, Object> views,
                   ObjectMapper json, Executor worker) {
         this.response = response;
         this.subscription = subscription;
@@ -84,14 +84,14 @@ final class SseConnection {
     private Buffer nextBatch() {
         Buffer batch = Buffer.buffer();
         for (int events = 0; events < MAX_BATCH; events++) {
-            TlsDataEvent event = subscription.poll();
+            StreamEvent event = subscription.poll();
             if (event == null) {
                 break;
             }
             try {
                 batch.appendBytes(DATA).appendBytes(json.writeValueAsBytes(views.apply(event))).appendBytes(END);
             } catch (JsonProcessingException impossible) {
-                throw new IllegalStateException("serialize event " + event.callId(), impossible);
+                throw new IllegalStateException("serialize " + event.getClass().getSimpleName(), impossible);
             }
         }
         return batch;

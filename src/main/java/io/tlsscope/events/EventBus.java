@@ -3,6 +3,7 @@ package io.tlsscope.events;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * In-process fan-out of captured events to subscribers (SSE clients, sinks). Publishing never
@@ -14,19 +15,29 @@ public class EventBus {
     private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedBytes = new AtomicLong();
+    private final AtomicLong publishedDecoded = new AtomicLong();
     private final AtomicLong droppedByClosedSubscriptions = new AtomicLong();
 
-    public void publish(TlsDataEvent event) {
-        published.incrementAndGet();
-        publishedBytes.addAndGet(event.data().length);
+    public void publish(StreamEvent event) {
+        if (event instanceof TlsDataEvent data) {
+            published.incrementAndGet();
+            publishedBytes.addAndGet(data.data().length);
+        } else {
+            publishedDecoded.incrementAndGet();
+        }
         for (EventSubscription subscription : subscriptions) {
             subscription.offer(event);
         }
     }
 
-    /** A new subscription holding at most capacity undelivered events. */
+    /** A new subscription to every event, holding at most capacity undelivered events. */
     public EventSubscription subscribe(int capacity) {
-        EventSubscription subscription = new EventSubscription(capacity, this::unsubscribe);
+        return subscribe(capacity, event -> true);
+    }
+
+    /** A new subscription to the events filter accepts, holding at most capacity undelivered events. */
+    public EventSubscription subscribe(int capacity, Predicate<StreamEvent> filter) {
+        EventSubscription subscription = new EventSubscription(capacity, filter, this::unsubscribe);
         subscriptions.add(subscription);
         return subscription;
     }
@@ -43,6 +54,11 @@ public class EventBus {
 
     public long publishedBytes() {
         return publishedBytes.get();
+    }
+
+    /** Decoded events (queries) published. */
+    public long publishedDecoded() {
+        return publishedDecoded.get();
     }
 
     /** Events subscribers lost because they were slower than the capture, over all time. */

@@ -2,6 +2,7 @@ package io.tlsscope.events;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One subscriber's bounded queue. When full, the oldest event is discarded and counted, so a
@@ -9,17 +10,19 @@ import java.util.function.Consumer;
  */
 public final class EventSubscription implements AutoCloseable {
     private final int capacity;
+    private final Predicate<StreamEvent> filter;
     private final Consumer<EventSubscription> onClose;
-    private final ArrayDeque<TlsDataEvent> queue;
+    private final ArrayDeque<StreamEvent> queue;
     private long dropped;
     private Runnable listener = () -> { };
     private boolean closed;
 
-    EventSubscription(int capacity, Consumer<EventSubscription> onClose) {
+    EventSubscription(int capacity, Predicate<StreamEvent> filter, Consumer<EventSubscription> onClose) {
         if (capacity < 1) {
             throw new IllegalArgumentException("subscription capacity must be at least 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.filter = filter;
         this.onClose = onClose;
         this.queue = new ArrayDeque<>(Math.min(capacity, 1024));
     }
@@ -29,7 +32,10 @@ public final class EventSubscription implements AutoCloseable {
         this.listener = newListener;
     }
 
-    void offer(TlsDataEvent event) {
+    void offer(StreamEvent event) {
+        if (!filter.test(event)) {
+            return;
+        }
         Runnable toNotify;
         synchronized (this) {
             if (closed) {
@@ -46,7 +52,7 @@ public final class EventSubscription implements AutoCloseable {
     }
 
     /** The oldest undelivered event, or null. */
-    public synchronized TlsDataEvent poll() {
+    public synchronized StreamEvent poll() {
         return queue.pollFirst();
     }
 

@@ -36,5 +36,5 @@ public record TlsDataEvent(
         int chunkSequence,
         boolean lastChunk,
         boolean truncated,
-        byte[] data) implements KernelEvent {
+        byte[] data) implements KernelEvent, StreamEvent {
 }

@@ -1,5 +1,6 @@
 package io.tlsscope.protocol;
 
+import io.tlsscope.events.StreamEvent;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,5 +15,5 @@ import java.util.List;
  */
 public record QueryEvent(ConnectionInfo connection, String side, String statement, List<String> parameters,
                          Instant start, Instant end, String commandTag, Long rows, String sqlState, String error,
-                         String transactionStatus) {
+                         String transactionStatus) implements StreamEvent {
 }

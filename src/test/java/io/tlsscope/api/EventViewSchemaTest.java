@@ -24,6 +24,8 @@ class EventViewSchemaTest {
         assertFields(schemas.get("TlsDataEvent"), EventView.class);
         assertFields(schemas.get("LibraryRef"), EventView.LibraryRef.class);
         assertFields(schemas.get("ConnectionRef"), EventView.ConnectionRef.class);
+        assertFields(schemas.get("QueryEvent"), QueryView.class);
+        assertFields(schemas.get("QueryConnection"), QueryView.QueryConnection.class);
     }
 
     private static void assertFields(JsonNode schema, Class<? extends Record> record) {

@@ -47,8 +47,8 @@ class EventBusTest {
 
     private static List<Integer> drain(EventSubscription subscription) {
         List<Integer> sequences = new ArrayList<>();
-        for (TlsDataEvent event = subscription.poll(); event != null; event = subscription.poll()) {
-            sequences.add(event.chunkSequence());
+        for (StreamEvent event = subscription.poll(); event != null; event = subscription.poll()) {
+            sequences.add(((TlsDataEvent) event).chunkSequence());
         }
         return sequences;
     }

@@ -1,0 +1,31 @@
+package io.tlsscope.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * JSON form of one decoded statement, as streamed on /api/v1/events?type=query. Field
+ * documentation: schema QueryEvent in src/main/resources/META-INF/openapi.json.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record QueryView(
+        String type,
+        String time,
+        QueryConnection connection,
+        String side,
+        String statement,
+        List<String> parameters,
+        String start,
+        String end,
+        long durationMicros,
+        String commandTag,
+        Long rows,
+        String sqlState,
+        String error,
+        String transactionStatus) {
+
+    /** The connection the statement ran on; source is the traced process's end. */
+    public record QueryConnection(int pid, String comm, String protocol, String source, String destination, String user,
+                                  String database, String application) {
+    }
+}
