@@ -66,7 +66,7 @@ class OpenSslVersionTest {
     void everyReleaseGroupHasExactlyOneLayoutAndForksNone() {
         OpenSslLayouts layouts = OpenSslLayouts.builtIn();
         for (String number : List.of("1.0.2u", "1.1.0l", "1.1.1w", "3.0.19", "3.1.8", "3.2.1", "3.2.4",
-                "3.3.2", "3.3.3", "3.4.0", "3.4.1", "3.5.4")) {
+                "3.3.2", "3.3.3", "3.4.0", "3.4.1", "3.5.4", "3.6.3")) {
             OpenSslVersion version = OpenSslVersion.number(number);
             assertThat(layouts.all().stream().filter(layout -> layout.covers(version))).as(number).hasSize(1);
         }
