@@ -22,6 +22,7 @@ import io.tlsscope.events.MonotonicClock;
 import io.tlsscope.events.ProcessEvent;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.openssl.OpenSslLayout;
+import io.tlsscope.protocol.postgres.PgCredentialMask;
 import io.tlsscope.openssl.OpenSslLayouts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -54,6 +55,7 @@ public class Tracer {
     private final EventBus bus;
     private final KernelEventDecoder decoder = new KernelEventDecoder(new MonotonicClock());
     private final AtomicLong decodeFailures = new AtomicLong();
+    private final PgCredentialMask credentials = new PgCredentialMask();
     private final AtomicLong startFailures = new AtomicLong();
     private final List<BpfLink> tracepointLinks = new ArrayList<>();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
@@ -188,7 +190,10 @@ public class Tracer {
             return;
         }
         switch (decoded.event().get()) {
-            case TlsDataEvent data -> bus.publish(data);
+            case TlsDataEvent data -> {
+                credentials.mask(data); // before anything else can see the bytes
+                bus.publish(data);
+            }
             case ProcessEvent process when process.kind() == ProcessEvent.Kind.EXEC -> discovery.onExec(process.pid());
             case ProcessEvent process -> discovery.onExit(process.pid());
         }

@@ -126,6 +126,25 @@ public final class PostgresTlsServer implements AutoCloseable {
         }
     }
 
+    /** A login role that must authenticate with a cleartext password (pg_hba method "password"). */
+    public void addPasswordUser(String user, String password) throws IOException {
+        Path psql = BIN.resolve("psql");
+        asPostgres(psql.toString(), "-X", "-q", "-h", directory.toString(), "-p", Integer.toString(port), "-d", "postgres",
+                "-c", "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+        Files.writeString(dataDir.resolve("pg_hba.conf"), """
+                local all all trust
+                hostssl all %s 127.0.0.1/32 password
+                hostssl all all 127.0.0.1/32 trust
+                """.formatted(user));
+        asPostgres(psql.toString(), "-X", "-q", "-h", directory.toString(), "-p", Integer.toString(port), "-d", "postgres",
+                "-c", "SELECT pg_reload_conf()");
+    }
+
+    /** psql as that user, with the password in the connection string. */
+    public PsqlSession openPsql(String user, String password) {
+        return PsqlSession.open("postgresql://" + user + ":" + password + "@127.0.0.1:" + port + "/postgres?sslmode=require");
+    }
+
     public PsqlSession openPsql() {
         return PsqlSession.open(connectionUri());
     }

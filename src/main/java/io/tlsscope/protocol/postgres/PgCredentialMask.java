@@ -1,0 +1,126 @@
+package io.tlsscope.protocol.postgres;
+
+import io.tlsscope.bpf.abi.Direction;
+import io.tlsscope.events.TlsDataEvent;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Blanks PostgreSQL PasswordMessage / SASL messages ('p') in captured plaintext before anything
+ * else sees it (event bus, SSE, decoders, logs): credentials never leave the tracer. A connection
+ * is followed from its startup packet; its frontend direction is walked message by message across
+ * SSL calls and chunks, and the body of every 'p' message is overwritten in place. Connections
+ * first seen after their startup have authenticated already and carry no password.
+ */
+public final class PgCredentialMask {
+    private static final int MAX_CONNECTIONS = 16384;
+    private static final int PROTOCOL_3 = 196608;
+    /** Bytes a blanked credential is overwritten with. */
+    static final byte MASK = '*';
+
+    private final Map<String, Cursor> connections = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cursor> eldest) {
+            return size() > MAX_CONNECTIONS;
+        }
+    };
+
+    /** Where the walk through one connection's frontend bytes stands. */
+    private static final class Cursor {
+        final Direction frontend;
+        final byte[] header = new byte[5];
+        int headerFilled;
+        boolean untyped = true; // the startup packet has no type byte
+        long bodyLeft;
+        boolean masking;
+
+        Cursor(Direction frontend) {
+            this.frontend = frontend;
+        }
+    }
+
+    /** A connection not recognised yet: the first bytes of each direction, until a startup shows. */
+    private static final class Pending {
+        final byte[][] prefix = {new byte[0], new byte[0]};
+    }
+
+    private final Map<String, Pending> pending = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
+            return size() > MAX_CONNECTIONS;
+        }
+    };
+
+    /** Masks credentials in event's data, in place. Called on the ring-buffer reader thread only. */
+    public void mask(TlsDataEvent event) {
+        String key = event.pid() + ":" + Long.toHexString(event.ssl());
+        Cursor cursor = connections.get(key);
+        if (cursor == null) {
+            cursor = recognise(key, event);
+            if (cursor == null) {
+                return;
+            }
+        }
+        if (event.direction() == cursor.frontend) {
+            walk(cursor, event.data());
+        }
+    }
+
+    /**
+     * Collects a direction's first 8 bytes (a startup packet may come in pieces); when they are a
+     * v3 startup packet, follows the connection from there. Null while undecided or when it is not.
+     */
+    private Cursor recognise(String key, TlsDataEvent event) {
+        Pending state = pending.computeIfAbsent(key, ignored -> new Pending());
+        int side = event.direction() == Direction.WRITE ? 0 : 1;
+        byte[] before = state.prefix[side];
+        if (before.length >= 8) {
+            return null; // this direction opened with something else: not followed
+        }
+        byte[] joined = Arrays.copyOf(before, Math.min(8, before.length + event.data().length));
+        System.arraycopy(event.data(), 0, joined, before.length, joined.length - before.length);
+        state.prefix[side] = joined;
+        if (joined.length < 8) {
+            return null;
+        }
+        if (ByteBuffer.wrap(joined).getInt(4) != PROTOCOL_3) {
+            if (state.prefix[1 - side].length >= 8) {
+                pending.remove(key);
+            }
+            return null;
+        }
+        pending.remove(key);
+        Cursor cursor = new Cursor(event.direction());
+        connections.put(key, cursor);
+        // replay the bytes of earlier calls (already sent on) to stand at the right place in this one
+        walk(cursor, Arrays.copyOf(before, before.length));
+        return cursor;
+    }
+
+    private static void walk(Cursor cursor, byte[] data) {
+        int position = 0;
+        while (position < data.length) {
+            if (cursor.bodyLeft > 0) {
+                int span = (int) Math.min(cursor.bodyLeft, data.length - position);
+                if (cursor.masking) {
+                    Arrays.fill(data, position, position + span, MASK);
+                }
+                position += span;
+                cursor.bodyLeft -= span;
+                continue;
+            }
+            int headerSize = cursor.untyped ? 4 : 5;
+            cursor.header[cursor.headerFilled++] = data[position++];
+            if (cursor.headerFilled < headerSize) {
+                continue;
+            }
+            int length = ByteBuffer.wrap(cursor.header, cursor.untyped ? 0 : 1, 4).getInt();
+            cursor.masking = !cursor.untyped && cursor.header[0] == 'p';
+            cursor.bodyLeft = Math.max(0, length - 4);
+            cursor.untyped = false;
+            cursor.headerFilled = 0;
+        }
+    }
+}
