@@ -13,6 +13,7 @@ public record QueryView(
         String time,
         QueryConnection connection,
         String side,
+        String command,
         String statement,
         List<String> parameters,
         String start,
@@ -21,6 +22,7 @@ public record QueryView(
         String commandTag,
         Long rows,
         String sqlState,
+        Integer errorCode,
         String error,
         String transactionStatus) {
 

@@ -7,6 +7,7 @@ import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.mysql.MySqlSession;
 import io.tlsscope.protocol.postgres.PgSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,9 +21,10 @@ import org.jboss.logging.Logger;
  * Turns captured plaintext into query events: a thread of its own reads the raw events from the
  * bus (its bounded queue drops and counts, so decoding never slows the capture), keeps one
  * decoder per connection (process and SSL object), and publishes each decoded statement on the bus.
- * A connection is taken for PostgreSQL when one direction opens with a v3 startup packet, or, for
- * connections older than the capture, starts with a plausible frontend message; others are left
- * to the raw stream.
+ * A connection is taken for PostgreSQL when one direction opens with a v3 startup packet, for MySQL
+ * or MariaDB when it opens with a HandshakeResponse (the first packet after TLS starts), or, for
+ * connections older than the capture, when it starts with a plausible PostgreSQL frontend message
+ * or MySQL command packet; others are left to the raw stream.
  */
 @ApplicationScoped
 public class QueryDecoder {
@@ -57,7 +59,7 @@ public class QueryDecoder {
 
     /** What is known of one connection: its decoder once recognised, and the chunks expected next. */
     private static final class ConnectionState {
-        PgSession session;
+        ProtocolSession session;
         int unrecognised;
         boolean clientSide;
         final int[] nextChunk = new int[2];
@@ -137,22 +139,39 @@ public class QueryDecoder {
         }
     }
 
-    /** Whether the connection is PostgreSQL, and which end this process is; creates its decoder. */
+    /**
+     * Whether the connection is PostgreSQL or MySQL, and which end this process is (the frontend's
+     * bytes are what the client writes and the server reads); creates its decoder.
+     */
     private boolean recognise(ConnectionState state, TlsDataEvent event, boolean write) {
         byte[] data = event.data();
-        if (event.chunkSequence() != 0 || data.length < 8) {
+        if (event.chunkSequence() != 0 || data.length < 5) {
+            return false;
+        }
+        String side = write ? "client" : "server";
+        if (postgresStart(data)) {
+            state.session = new PgSession(side, connection(event, "postgresql"), this::publish);
+        } else if (MySqlSession.startsWithHandshakeResponse(data) || MySqlSession.startsWithCommand(data)) {
+            state.session = new MySqlSession(side, connection(event, "mysql"), this::publish);
+        } else {
+            return false;
+        }
+        state.clientSide = write;
+        return true;
+    }
+
+    /** A v3 startup packet, or (connection older than the capture) a plausible frontend message. */
+    private static boolean postgresStart(byte[] data) {
+        if (data.length < 8) {
             return false;
         }
         ByteBuffer head = ByteBuffer.wrap(data);
         boolean startup = head.getInt(4) == PROTOCOL_3 && head.getInt(0) >= 8;
-        boolean frontendMessage = FRONTEND_TYPES.indexOf((char) data[0]) >= 0 && plausibleLength(head.getInt(1));
-        if (!startup && !frontendMessage) {
-            return false;
-        }
-        state.clientSide = write; // the frontend's bytes are what the client writes and the server reads
-        ConnectionInfo connection = new ConnectionInfo(event.pid(), event.comm(), event.tuple(), "postgresql", null, null, null);
-        state.session = new PgSession(write ? "client" : "server", connection, this::publish);
-        return true;
+        return startup || FRONTEND_TYPES.indexOf((char) data[0]) >= 0 && plausibleLength(head.getInt(1));
+    }
+
+    private static ConnectionInfo connection(TlsDataEvent event, String protocol) {
+        return new ConnectionInfo(event.pid(), event.comm(), event.tuple(), protocol, null, null, null);
     }
 
     private static boolean plausibleLength(int length) {

@@ -8,12 +8,16 @@ import java.util.List;
  * One database statement and its outcome, decoded from a captured TLS connection.
  *
  * @param side        "client" when the client process's traffic was decoded, "server" for the server's
+ * @param command     how the statement was sent: "query" (simple query / COM_QUERY), "execute" (extended
+ *                    protocol Execute / COM_STMT_EXECUTE), "prepare", "bulk-execute" (MariaDB), "init-db"
+ *                    (MySQL COM_INIT_DB; the statement is then the schema name)
  * @param parameters  bound parameter values, text or decoded binary; null entries for SQL NULL
  * @param commandTag  e.g. "SELECT 1", "INSERT 0 3"; null when the statement failed
  * @param rows        rows the server returned or the command affected, when known
- * @param transactionStatus I (idle), T (in a transaction) or E (failed transaction), after the statement
+ * @param errorCode   MySQL/MariaDB error number; null for PostgreSQL and for success
+ * @param transactionStatus I (idle), T (in a transaction) or E (failed transaction, PostgreSQL), after the statement
  */
-public record QueryEvent(ConnectionInfo connection, String side, String statement, List<String> parameters,
-                         Instant start, Instant end, String commandTag, Long rows, String sqlState, String error,
-                         String transactionStatus) implements StreamEvent {
+public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
+                         List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
+                         String sqlState, Integer errorCode, String error, String transactionStatus) implements StreamEvent {
 }

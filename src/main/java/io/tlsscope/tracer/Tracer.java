@@ -22,8 +22,8 @@ import io.tlsscope.events.MonotonicClock;
 import io.tlsscope.events.ProcessEvent;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.openssl.OpenSslLayout;
-import io.tlsscope.protocol.postgres.PgCredentialMask;
 import io.tlsscope.openssl.OpenSslLayouts;
+import io.tlsscope.protocol.CredentialMasks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -55,7 +55,7 @@ public class Tracer {
     private final EventBus bus;
     private final KernelEventDecoder decoder = new KernelEventDecoder(new MonotonicClock());
     private final AtomicLong decodeFailures = new AtomicLong();
-    private final PgCredentialMask credentials = new PgCredentialMask();
+    private final CredentialMasks credentials = new CredentialMasks();
     private final AtomicLong startFailures = new AtomicLong();
     private final List<BpfLink> tracepointLinks = new ArrayList<>();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");

@@ -2,6 +2,7 @@ package io.tlsscope.protocol.postgres;
 
 import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.ConnectionOpenings;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,17 +42,7 @@ public final class PgCredentialMask {
         }
     }
 
-    /** A connection not recognised yet: the first bytes of each direction, until a startup shows. */
-    private static final class Pending {
-        final byte[][] prefix = {new byte[0], new byte[0]};
-    }
-
-    private final Map<String, Pending> pending = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Pending> eldest) {
-            return size() > MAX_CONNECTIONS;
-        }
-    };
+    private final ConnectionOpenings openings = new ConnectionOpenings(8);
 
     /** Masks credentials in event's data, in place. Called on the ring-buffer reader thread only. */
     public void mask(TlsDataEvent event) {
@@ -73,29 +64,19 @@ public final class PgCredentialMask {
      * v3 startup packet, follows the connection from there. Null while undecided or when it is not.
      */
     private Cursor recognise(String key, TlsDataEvent event) {
-        Pending state = pending.computeIfAbsent(key, ignored -> new Pending());
-        int side = event.direction() == Direction.WRITE ? 0 : 1;
-        byte[] before = state.prefix[side];
-        if (before.length >= 8) {
-            return null; // this direction opened with something else: not followed
-        }
-        byte[] joined = Arrays.copyOf(before, Math.min(8, before.length + event.data().length));
-        System.arraycopy(event.data(), 0, joined, before.length, joined.length - before.length);
-        state.prefix[side] = joined;
-        if (joined.length < 8) {
+        ConnectionOpenings.Opening opening = openings.offer(key, event.direction(), event.data());
+        if (opening == null) {
             return null;
         }
-        if (ByteBuffer.wrap(joined).getInt(4) != PROTOCOL_3) {
-            if (state.prefix[1 - side].length >= 8) {
-                pending.remove(key);
-            }
+        if (ByteBuffer.wrap(opening.head()).getInt(4) != PROTOCOL_3) {
+            openings.rejected(key);
             return null;
         }
-        pending.remove(key);
+        openings.recognised(key);
         Cursor cursor = new Cursor(event.direction());
         connections.put(key, cursor);
         // replay the bytes of earlier calls (already sent on) to stand at the right place in this one
-        walk(cursor, Arrays.copyOf(before, before.length));
+        walk(cursor, opening.earlierBytes().clone());
         return cursor;
     }
 

@@ -1,6 +1,7 @@
 package io.tlsscope.protocol.postgres;
 
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.QueryEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  * PasswordMessage and SASL messages ('p') are dropped here and never stored.
  * Message formats: PostgreSQL documentation, "Frontend/Backend Protocol", "Message Formats".
  */
-public final class PgSession {
+public final class PgSession implements ProtocolSession {
     private static final int PROTOCOL_3 = 196608;
 
     private final PgFrames frontend = new PgFrames(true);
@@ -44,6 +45,7 @@ public final class PgSession {
 
     /** A statement on its way: text, parameters, start, and what the server said so far. */
     private static final class Execution {
+        final String command;
         final String statement;
         final List<String> parameters;
         final Instant start;
@@ -53,7 +55,8 @@ public final class PgSession {
         String sqlState;
         String error;
 
-        Execution(String statement, List<String> parameters, Instant start) {
+        Execution(String command, String statement, List<String> parameters, Instant start) {
+            this.command = command;
             this.statement = statement;
             this.parameters = parameters;
             this.start = start;
@@ -71,27 +74,28 @@ public final class PgSession {
         this.sink = sink;
     }
 
-    /** Bytes the client sent (one SSL call). */
+    @Override
     public void frontend(byte[] call, Instant time) {
         for (PgFrames.Message message : frontend.add(call)) {
             onFrontend(message, time);
         }
     }
 
-    /** Bytes the server sent (one SSL call). */
+    @Override
     public void backend(byte[] call, Instant time) {
         for (PgFrames.Message message : backend.add(call)) {
             onBackend(message, time);
         }
     }
 
-    /** Captured bytes were lost in one direction: resynchronise, and forget what was in flight. */
+    @Override
     public void gap(boolean frontendSide) {
         (frontendSide ? frontend : backend).gap();
         pending.clear();
         simpleQuery = null;
     }
 
+    @Override
     public long desyncs() {
         return frontend.desyncs() + backend.desyncs();
     }
@@ -104,7 +108,7 @@ public final class PgSession {
         ByteBuffer body = ByteBuffer.wrap(message.body());
         switch (message.type()) {
             case 0 -> startup(body);
-            case 'Q' -> simpleQuery = new Execution(cString(body), List.of(), time);
+            case 'Q' -> simpleQuery = new Execution("query", cString(body), List.of(), time);
             case 'P' -> {
                 String name = cString(body);
                 String text = cString(body);
@@ -118,7 +122,7 @@ public final class PgSession {
             case 'E' -> {
                 Execution bound = portals.get(cString(body));
                 if (bound != null) {
-                    pending.add(new Execution(bound.statement, bound.parameters, time));
+                    pending.add(new Execution("execute", bound.statement, bound.parameters, time));
                 }
             }
             case 'C' -> {
@@ -169,7 +173,7 @@ public final class PgSession {
             int type = statement != null && i < statement.parameterTypes().size() ? statement.parameterTypes().get(i) : 0;
             values.add(format == 0 ? new String(value, StandardCharsets.UTF_8) : PgBinaryValues.decode(type, value));
         }
-        portals.put(portal, new Execution(statement == null ? null : statement.text(), values, time));
+        portals.put(portal, new Execution("execute", statement == null ? null : statement.text(), values, time));
     }
 
     private void onBackend(PgFrames.Message message, Instant time) {
@@ -241,9 +245,10 @@ public final class PgSession {
             return;
         }
         boolean failed = execution.error != null;
-        sink.accept(new QueryEvent(connection, side, execution.statement, execution.parameters, execution.start, end,
-                failed ? null : execution.tag, failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
-                execution.sqlState, execution.error, transactionStatus));
+        sink.accept(new QueryEvent(connection, side, execution.command, execution.statement, execution.parameters,
+                execution.start, end, failed ? null : execution.tag,
+                failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
+                execution.sqlState, null, execution.error, transactionStatus));
     }
 
     private static Map<Character, String> errorFields(ByteBuffer body) {

@@ -1,0 +1,288 @@
+package io.tlsscope.protocol.mysql;
+
+import static io.tlsscope.protocol.mysql.MySqlProtocol.*;
+
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.ProtocolSession;
+import io.tlsscope.protocol.QueryEvent;
+import java.nio.BufferUnderflowException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One MySQL/MariaDB connection seen from one traced process, turned into query events.
+ * The capture starts after TLS: the first frontend packet is the HandshakeResponse (sequence 2,
+ * after the clear-text SSLRequest), which gives user, database and capability flags; its auth
+ * response and every later authentication packet (auth switch data) are skipped unread. Then each
+ * command (sequence 0) is queued and paired in order with its response: OK (affected rows), ERR
+ * (code, SQL state, message) or a result set (rows counted; column definitions skipped).
+ * COM_QUERY, COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE and COM_INIT_DB become
+ * events; PING, QUIT, CLOSE and the like only keep the pairing right. A connection first seen after
+ * its login starts at the next command; the EOF convention (CLIENT_DEPRECATE_EOF) is then learned
+ * from the first result set.
+ */
+public final class MySqlSession implements ProtocolSession {
+    private final MySqlPackets frontend = new MySqlPackets(MySqlSession::plausibleCommandCall);
+    private final MySqlPackets backend = new MySqlPackets(MySqlSession::plausibleResponseCall);
+    private final Consumer<QueryEvent> sink;
+    private final String side;
+    private ConnectionInfo connection;
+    /** Capability flags of the handshake response; null when the login was not seen. */
+    private Long capabilities;
+    private Boolean deprecateEof;
+    private final Map<Long, PreparedStatement> statements = new HashMap<>();
+    private PreparedStatement lastPrepared;
+    private final Deque<MySqlCommand> pending = new ArrayDeque<>();
+    private String transactionStatus;
+
+    /** A server-side prepared statement; parameter types are remembered from the last execution. */
+    static final class PreparedStatement {
+        final String text;
+        final int parameterCount;
+        int[] parameterTypes;
+
+        PreparedStatement(String text, int parameterCount) {
+            this.text = text;
+            this.parameterCount = parameterCount;
+            this.parameterTypes = new int[0];
+        }
+    }
+
+    /** @param side "client" or "server": which end of the connection the traced process is */
+    public MySqlSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink) {
+        this.side = side;
+        this.connection = connection;
+        this.sink = sink;
+    }
+
+    @Override
+    public void frontend(byte[] call, Instant time) {
+        for (MySqlPackets.Packet packet : frontend.add(call)) {
+            try {
+                onFrontend(packet, time);
+            } catch (BufferUnderflowException | IllegalArgumentException malformed) {
+                frontend.desync();
+                pending.clear();
+            }
+        }
+    }
+
+    @Override
+    public void backend(byte[] call, Instant time) {
+        for (MySqlPackets.Packet packet : backend.add(call)) {
+            try {
+                onBackend(packet, time);
+            } catch (BufferUnderflowException | IllegalArgumentException malformed) {
+                backend.desync();
+                pending.clear();
+            }
+        }
+    }
+
+    @Override
+    public void gap(boolean frontendSide) {
+        (frontendSide ? frontend : backend).gap();
+        pending.clear();
+    }
+
+    @Override
+    public long desyncs() {
+        return frontend.desyncs() + backend.desyncs();
+    }
+
+    private void onFrontend(MySqlPackets.Packet packet, Instant time) {
+        if (packet.sequence() != 0) {
+            if (capabilities == null && packet.sequence() == 2 && pending.isEmpty()) {
+                handshakeResponse(packet.payload(), time);
+            }
+            return; // authentication data and LOCAL INFILE contents: never read
+        }
+        MySqlReader in = new MySqlReader(packet.payload());
+        int command = in.u8();
+        if (!isCommand(command)) {
+            throw new IllegalArgumentException("not a command: " + command);
+        }
+        MySqlCommand queued = switch (command) {
+            case COM_QUERY -> MySqlCommand.event(command, "query", in.rest(), List.of(), time);
+            case COM_INIT_DB -> MySqlCommand.event(command, "init-db", in.rest(), List.of(), time);
+            case COM_STMT_PREPARE -> MySqlCommand.event(command, "prepare", in.rest(), List.of(), time);
+            case COM_STMT_EXECUTE -> execute(in, time);
+            case COM_STMT_BULK_EXECUTE -> bulkExecute(in, time);
+            case COM_STMT_CLOSE -> {
+                PreparedStatement closed = statements.remove(in.u32());
+                if (closed == lastPrepared) {
+                    lastPrepared = null;
+                }
+                yield null;
+            }
+            case COM_CHANGE_USER -> {
+                connection = withUser(in.nulTerminated(), connection.database());
+                yield MySqlCommand.silent(command, time); // auth data follows the user name: not read
+            }
+            default -> MySqlCommand.silent(command, time);
+        };
+        if (queued != null && !hasNoResponse(command)) {
+            pending.add(queued);
+        }
+    }
+
+    /** Protocol::HandshakeResponse41: user, database, capability flags; the auth response is skipped. */
+    private void handshakeResponse(byte[] payload, Instant time) {
+        MySqlReader in = new MySqlReader(payload);
+        long flags = in.u32();
+        if ((flags & CLIENT_PROTOCOL_41) == 0) {
+            throw new IllegalArgumentException("pre-4.1 handshake response");
+        }
+        in.skip(4 + 1 + 23); // max packet size, character set, filler (MariaDB: extended capabilities)
+        String user = in.nulTerminated();
+        if ((flags & CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA) != 0) {
+            in.skip((int) in.lengthEncoded());
+        } else if ((flags & CLIENT_SECURE_CONNECTION) != 0) {
+            in.skip(in.u8());
+        } else {
+            in.nulTerminated();
+        }
+        String database = (flags & CLIENT_CONNECT_WITH_DB) != 0 && in.remaining() > 0 ? in.nulTerminated() : null;
+        capabilities = flags;
+        deprecateEof = (flags & CLIENT_DEPRECATE_EOF) != 0;
+        connection = withUser(user, database == null || database.isEmpty() ? null : database);
+        pending.add(MySqlCommand.login(time));
+    }
+
+    private MySqlCommand execute(MySqlReader in, Instant time) {
+        long id = in.u32();
+        PreparedStatement statement = id == LAST_PREPARED ? lastPrepared : statements.get(id);
+        in.skip(1 + 4); // flags (cursor type), iteration count (always 1)
+        if (statement == null) {
+            return MySqlCommand.event(COM_STMT_EXECUTE, "execute", null, List.of(), time); // prepared before the capture
+        }
+        List<String> values = new ArrayList<>(statement.parameterCount);
+        if (statement.parameterCount > 0) {
+            byte[] nulls = in.bytes((statement.parameterCount + 7) / 8);
+            if (in.u8() == 1) {
+                statement.parameterTypes = readTypes(in, statement.parameterCount);
+            }
+            for (int i = 0; i < statement.parameterCount; i++) {
+                boolean isNull = (nulls[i / 8] >> (i % 8) & 1) == 1;
+                values.add(isNull ? null : MySqlBinaryValues.read(in, type(statement, i)));
+            }
+        }
+        return MySqlCommand.event(COM_STMT_EXECUTE, "execute", statement.text, values, time);
+    }
+
+    /** MariaDB COM_STMT_BULK_EXECUTE: the parameters of every row, in row order. */
+    private MySqlCommand bulkExecute(MySqlReader in, Instant time) {
+        long id = in.u32();
+        PreparedStatement statement = id == LAST_PREPARED ? lastPrepared : statements.get(id);
+        int flags = in.u16();
+        if (statement == null) {
+            return MySqlCommand.event(COM_STMT_BULK_EXECUTE, "bulk-execute", null, List.of(), time);
+        }
+        if ((flags & BULK_SEND_TYPES) != 0) {
+            statement.parameterTypes = readTypes(in, statement.parameterCount);
+        }
+        List<String> values = new ArrayList<>();
+        while (in.remaining() > 0 && statement.parameterCount > 0) {
+            for (int i = 0; i < statement.parameterCount; i++) {
+                int indicator = in.u8(); // 0 value follows, 1 NULL, 2 DEFAULT, 3 IGNORE
+                values.add(indicator == 0 ? MySqlBinaryValues.read(in, type(statement, i)) : indicator == 2 ? "DEFAULT" : null);
+            }
+        }
+        return MySqlCommand.event(COM_STMT_BULK_EXECUTE, "bulk-execute", statement.text, values, time);
+    }
+
+    private static int[] readTypes(MySqlReader in, int count) {
+        int[] types = new int[count];
+        for (int i = 0; i < count; i++) {
+            types[i] = in.u16();
+        }
+        return types;
+    }
+
+    /** The parameter's type; parameters bound before the capture default to length-encoded text. */
+    private static int type(PreparedStatement statement, int index) {
+        return index < statement.parameterTypes.length ? statement.parameterTypes[index] : 0xFD;
+    }
+
+    private void onBackend(MySqlPackets.Packet packet, Instant time) {
+        MySqlCommand current = pending.peek();
+        if (current == null) {
+            return; // an answer to something sent before the capture started
+        }
+        MySqlCommand.Step step = current.response().accept(packet, deprecateEof);
+        if (current.response().learnedDeprecateEof() != null && deprecateEof == null) {
+            deprecateEof = current.response().learnedDeprecateEof();
+        }
+        if (step == MySqlCommand.Step.MORE) {
+            return;
+        }
+        pending.poll();
+        if (current.response().statusFlags() >= 0) {
+            transactionStatus = (current.response().statusFlags() & SERVER_STATUS_IN_TRANS) != 0 ? "T" : "I";
+        }
+        if (current.command() == COM_STMT_PREPARE) {
+            // a failed prepare leaves no "last prepared" statement: a pipelined execute then fails too
+            lastPrepared = current.response().preparedId() < 0 ? null
+                    : new PreparedStatement(current.statement(), current.response().preparedParameters());
+            if (lastPrepared != null) {
+                statements.put(current.response().preparedId(), lastPrepared);
+            }
+        }
+        if (current.command() == COM_INIT_DB && current.response().errorCode() == null) {
+            connection = withUser(connection.user(), current.statement());
+        }
+        if (step == MySqlCommand.Step.RESTART) {
+            onBackend(packet, time); // the packet began the next command's response
+            return;
+        }
+        finish(current, time);
+    }
+
+    private void finish(MySqlCommand done, Instant end) {
+        if (done.kind() == null) {
+            return;
+        }
+        MySqlResponse response = done.response();
+        boolean failed = response.errorCode() != null;
+        sink.accept(new QueryEvent(connection, side, done.kind(), done.statement(), done.parameters(), done.start(), end,
+                null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
+                transactionStatus));
+    }
+
+    private ConnectionInfo withUser(String user, String database) {
+        return new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), "mysql", user, database, null);
+    }
+
+    /** A call may begin a command: sequence 0, a known command byte, a length that fits. */
+    static boolean plausibleCommandCall(byte[] call) {
+        return call.length >= 5 && MySqlPackets.sequence(call) == 0 && isCommand(call[4] & 0xFF)
+                && MySqlPackets.length(call) >= 1 && MySqlPackets.length(call) <= MySqlPackets.MAX_PACKET;
+    }
+
+    /** A call may begin a response: sequence 1 (the first answer to a sequence-0 command). */
+    static boolean plausibleResponseCall(byte[] call) {
+        return call.length >= 5 && MySqlPackets.sequence(call) == 1;
+    }
+
+    /** The first frontend bytes of a TLS connection are a HandshakeResponse41 after an SSLRequest. */
+    public static boolean startsWithHandshakeResponse(byte[] call) {
+        if (call.length < 8 || MySqlPackets.sequence(call) != 2) {
+            return false;
+        }
+        long flags = (call[4] & 0xFF) | (call[5] & 0xFF) << 8 | (call[6] & 0xFF) << 16 | (long) (call[7] & 0xFF) << 24;
+        int length = MySqlPackets.length(call);
+        return (flags & CLIENT_PROTOCOL_41) != 0 && (flags & CLIENT_SSL) != 0 && (flags & CLIENT_COMPRESS) == 0
+                && length >= 32 && length < 65536;
+    }
+
+    /** A connection older than the capture: its frontend starts with a whole, plausible command packet. */
+    public static boolean startsWithCommand(byte[] call) {
+        return plausibleCommandCall(call) && MySqlPackets.length(call) == call.length - 4;
+    }
+}

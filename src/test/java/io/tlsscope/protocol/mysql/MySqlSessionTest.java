@@ -1,0 +1,115 @@
+package io.tlsscope.protocol.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.QueryEvent;
+import io.tlsscope.testsupport.RecordedCalls;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MySQL/MariaDB decoder on bytes tlsscope captured from real MariaDB 10.11 sessions over TLS
+ * (fixtures/mysql): the mariadb command-line client and the server process answering it, and the
+ * server process answering MariaDB Connector/J 3.5 with server-side prepared statements.
+ */
+class MySqlSessionTest {
+    /** What the mariadb client sent, one COM_QUERY each (it splits "SELECT 1; SELECT 2;" itself). */
+    private static final List<String> CLI_QUERIES = List.of(
+            "CREATE DATABASE IF NOT EXISTS shop",
+            "SELECT DATABASE()",
+            "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(40), price DECIMAL(8,2))",
+            "INSERT INTO items VALUES (1,'one',1.50),(2,'two',2.25),(3,'three',NULL)",
+            "SELECT id, name, price FROM items ORDER BY id",
+            "SELECT * FROM missing_table",
+            "UPDATE items SET name = 'uno' WHERE id = 1",
+            "PREPARE s FROM 'SELECT name FROM items WHERE id = ?'",
+            "SET @i = 2",
+            "EXECUTE s USING @i",
+            "SELECT 1",
+            "SELECT 2",
+            "DELETE FROM items",
+            "DROP DATABASE shop");
+
+    @Test
+    void theCommandLineClientsQueriesWithTheirOutcomes() {
+        for (String side : List.of("client", "server")) {
+            List<QueryEvent> events = replay("mysql/mariadb-cli-" + side, side, 0);
+            assertThat(events).filteredOn(event -> event.command().equals("query"))
+                    .extracting(QueryEvent::statement).as(side).containsExactlyElementsOf(CLI_QUERIES);
+            assertThat(events).filteredOn(event -> event.command().equals("init-db"))
+                    .extracting(QueryEvent::statement).containsExactly("shop");
+            assertThat(byStatement(events, "INSERT INTO items").rows()).isEqualTo(3);
+            assertThat(byStatement(events, "SELECT id, name, price").rows()).isEqualTo(3);
+            assertThat(byStatement(events, "UPDATE items").rows()).isEqualTo(1);
+            assertThat(byStatement(events, "EXECUTE s").rows()).isEqualTo(1);
+            assertThat(byStatement(events, "DELETE FROM items").rows()).isEqualTo(3);
+            QueryEvent failed = byStatement(events, "SELECT * FROM missing_table");
+            assertThat(failed.errorCode()).isEqualTo(1146);
+            assertThat(failed.sqlState()).isEqualTo("42S02");
+            assertThat(failed.error()).contains("missing_table");
+            assertThat(failed.rows()).isNull();
+            assertThat(events).allSatisfy(event -> {
+                assertThat(event.connection().user()).isEqualTo("root");
+                assertThat(event.connection().protocol()).isEqualTo("mysql");
+                assertThat(event.side()).isEqualTo(side);
+                assertThat(event.transactionStatus()).isEqualTo("I");
+            });
+            assertThat(byStatement(events, "SELECT id, name, price").connection().database()).isEqualTo("shop");
+        }
+    }
+
+    @Test
+    void howTheApplicationSplitItsCallsDoesNotMatter() {
+        List<String> whole = replay("mysql/mariadb-cli-client", "client", 0).stream().map(QueryEvent::toString).toList();
+        for (int size : new int[] {1, 3, 7, 64}) {
+            assertThat(replay("mysql/mariadb-cli-client", "client", size).stream().map(QueryEvent::toString).toList())
+                    .as("calls cut into %d-byte pieces", size).isEqualTo(whole);
+        }
+    }
+
+    @Test
+    void connectorJPreparedStatementsWithTheirBinaryParameters() {
+        List<QueryEvent> events = replay("mysql/connectorj-server", "server", 0);
+        List<QueryEvent> inserts = events.stream()
+                .filter(event -> event.command().equals("execute") && event.statement() != null && event.statement().startsWith("INSERT INTO items VALUES")).toList();
+        assertThat(inserts).hasSize(2);
+        assertThat(inserts.get(0).parameters()).containsExactly("1", "one", "1.50", "2026-11-25 10:11:12.345000", "0x010203");
+        assertThat(inserts.get(1).parameters()).containsExactly("2", "two", null, null, null);
+        assertThat(inserts).allSatisfy(event -> assertThat(event.rows()).isEqualTo(1));
+        QueryEvent select = events.stream().filter(event -> event.command().equals("execute")
+                && event.statement() != null && event.statement().startsWith("SELECT id, name, price")).findFirst().orElseThrow();
+        assertThat(select.parameters()).containsExactly("1");
+        assertThat(select.rows()).isEqualTo(2);
+        QueryEvent update = events.stream().filter(event -> event.command().equals("execute")
+                && event.statement() != null && event.statement().startsWith("UPDATE items")).findFirst().orElseThrow();
+        assertThat(update.parameters()).containsExactly("uno", "1");
+        assertThat(update.transactionStatus()).isEqualTo("T");
+        QueryEvent batch = events.stream().filter(event -> event.command().equals("bulk-execute")).findFirst().orElseThrow();
+        assertThat(batch.statement()).isEqualTo("INSERT INTO items (id, name) VALUES (?, ?)");
+        assertThat(batch.parameters()).containsExactly("10", "batch10", "11", "batch11", "12", "batch12");
+        assertThat(batch.rows()).isEqualTo(3);
+        assertThat(events).filteredOn(event -> event.command().equals("prepare")).extracting(QueryEvent::statement)
+                .contains("INSERT INTO items VALUES (?, ?, ?, ?, ?)", "SELECT * FROM missing_table WHERE id = ?");
+        QueryEvent failedPrepare = events.stream().filter(event -> event.command().equals("prepare")
+                && event.statement().contains("missing_table")).findFirst().orElseThrow();
+        assertThat(failedPrepare.errorCode()).isEqualTo(1146);
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.connection().user()).isEqualTo("app");
+            assertThat(event.connection().database()).isEqualTo("shop");
+        });
+    }
+
+    private static QueryEvent byStatement(List<QueryEvent> events, String prefix) {
+        return events.stream().filter(event -> event.statement() != null && event.statement().startsWith(prefix))
+                .findFirst().orElseThrow(() -> new AssertionError("no event for " + prefix + " in " + events));
+    }
+
+    static List<QueryEvent> replay(String fixture, String side, int pieceSize) {
+        return RecordedCalls.replay(fixture, side, pieceSize, sink -> new MySqlSession(side, connection(), sink));
+    }
+
+    static ConnectionInfo connection() {
+        return new ConnectionInfo(1, "test", null, "mysql", null, null, null);
+    }
+}
