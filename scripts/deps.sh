@@ -8,9 +8,10 @@ set -euo pipefail
 build_packages=(clang llvm libbpf-dev libbpf1 linux-libc-dev gcc)
 # tests: PostgreSQL, python3 TLS fixtures, gcc and binutils (objdump) for the real-library tests,
 # curl (Node.js from the npm registry), bpftool (the kernel's own view of links), apt/dpkg (debs)
-# a loop-mounted ext4 (e2fsprogs, mount) for the inode-reuse test, Go 1.19 for the Go fixtures
+# a loop-mounted ext4 (e2fsprogs, mount) for the inode-reuse test, Go 1.19 for the Go fixtures,
+# MariaDB 10.11 (server and client) for the MySQL protocol tests
 test_packages=(postgresql-15 postgresql-client-15 openssl procps util-linux python3 binutils curl bpftool
-  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go)
+  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go mariadb-server mariadb-client)
 
 bench_packages=(bpftrace curl python3)
 
@@ -35,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "scripts/deps.sh: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # policy-rc.d 101: the PostgreSQL package must not start the distro cluster on 5432;
+  # policy-rc.d 101: the PostgreSQL and MariaDB packages must not start their distro servers;
   # tests run their own private clusters
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d

@@ -37,6 +37,8 @@ public class QueryDecoder {
     private static final String FRONTEND_TYPES = "QPBEXHSDCFpdcf";
 
     private final EventBus bus;
+    /** First bytes of connections not recognised yet: 8 tell a PostgreSQL startup or a MySQL login. */
+    private final ConnectionOpenings openings = new ConnectionOpenings(8);
     private final Map<String, ConnectionState> connections = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ConnectionState> eldest) {
@@ -117,11 +119,22 @@ public class QueryDecoder {
         String key = event.pid() + ":" + Long.toHexString(event.ssl());
         ConnectionState state = connections.computeIfAbsent(key, ignored -> new ConnectionState());
         boolean write = event.direction() == Direction.WRITE;
+        byte[] earlier = new byte[0];
         if (state.session == null) {
-            if (state.unrecognised >= UNRECOGNISED_LIMIT || !recognise(state, event, write)) {
+            if (state.unrecognised >= UNRECOGNISED_LIMIT) {
+                return;
+            }
+            ConnectionOpenings.Opening opening = openings.offer(key, event.direction(), event.data());
+            if (opening == null) {
+                return; // too few bytes yet to tell (servers often read a packet header first)
+            }
+            if (!recognise(state, event, opening.head(), write)) {
+                openings.rejected(key);
                 state.unrecognised++;
                 return;
             }
+            openings.recognised(key);
+            earlier = opening.earlierBytes();
         }
         int direction = write ? 0 : 1;
         boolean frontendBytes = write == state.clientSide;
@@ -129,29 +142,33 @@ public class QueryDecoder {
             state.session.gap(frontendBytes); // a chunk of this call was lost
         }
         state.nextChunk[direction] = event.lastChunk() ? 0 : event.chunkSequence() + 1;
-        if (frontendBytes) {
-            state.session.frontend(event.data(), event.time());
-        } else {
-            state.session.backend(event.data(), event.time());
+        if (earlier.length > 0) {
+            feed(state, frontendBytes, earlier, event); // the opening's first pieces, held back until recognised
         }
+        feed(state, frontendBytes, event.data(), event);
         if (event.truncated() && event.lastChunk()) {
             state.session.gap(frontendBytes); // the call's bytes beyond the capture cap are missing
         }
     }
 
-    /**
-     * Whether the connection is PostgreSQL or MySQL, and which end this process is (the frontend's
-     * bytes are what the client writes and the server reads); creates its decoder.
-     */
-    private boolean recognise(ConnectionState state, TlsDataEvent event, boolean write) {
-        byte[] data = event.data();
-        if (event.chunkSequence() != 0 || data.length < 5) {
-            return false;
+    private static void feed(ConnectionState state, boolean frontendBytes, byte[] bytes, TlsDataEvent event) {
+        if (frontendBytes) {
+            state.session.frontend(bytes, event.time());
+        } else {
+            state.session.backend(bytes, event.time());
         }
+    }
+
+    /**
+     * Whether the connection is PostgreSQL or MySQL, from the first bytes of one direction, and which
+     * end this process is (the frontend's bytes are what the client writes and the server reads);
+     * creates its decoder.
+     */
+    private boolean recognise(ConnectionState state, TlsDataEvent event, byte[] opening, boolean write) {
         String side = write ? "client" : "server";
-        if (postgresStart(data)) {
+        if (postgresStart(opening)) {
             state.session = new PgSession(side, connection(event, "postgresql"), this::publish);
-        } else if (MySqlSession.startsWithHandshakeResponse(data) || MySqlSession.startsWithCommand(data)) {
+        } else if (MySqlSession.startsWithHandshakeResponse(opening) || MySqlSession.plausibleCommandCall(opening)) {
             state.session = new MySqlSession(side, connection(event, "mysql"), this::publish);
         } else {
             return false;

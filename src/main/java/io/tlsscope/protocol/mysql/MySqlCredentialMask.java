@@ -23,6 +23,9 @@ public final class MySqlCredentialMask {
     static final byte MASK = '*';
     /** Fixed part of HandshakeResponse41 before the user name: flags, max packet, charset, filler. */
     private static final int FIXED_PART = 4 + 4 + 1 + 23;
+    /** Where the filler starts; its first 19 bytes are zero (MariaDB uses the last 4 for capabilities). */
+    private static final int FILLER_START = 9;
+    private static final int ZERO_FILLER = 19;
 
     /** What the bytes being walked are, inside the current packet. */
     private enum Field { SKIP, MASK, MASK_AUTH, HANDSHAKE_FIXED, USER, AUTH_LENGTH, AUTH_TO_NUL, COMMAND, CHANGE_USER_NAME }
@@ -122,6 +125,12 @@ public final class MySqlCredentialMask {
             cursor.field = Field.HANDSHAKE_FIXED;
             cursor.fixedRead = 0;
             cursor.flags = 0;
+        } else if (sequence == 2 && !cursor.authenticating) {
+            // LOCAL INFILE data, or the login of a new connection on a reused SSL object: the fixed
+            // part tells (a login's filler is zero); a login is then masked like the first one
+            cursor.field = Field.HANDSHAKE_FIXED;
+            cursor.fixedRead = 0;
+            cursor.flags = 0;
         } else if (sequence != 0) {
             cursor.field = cursor.authenticating ? Field.MASK : Field.SKIP; // login exchange, or LOCAL INFILE data
         } else {
@@ -138,8 +147,13 @@ public final class MySqlCredentialMask {
                 if (cursor.fixedRead < 4) {
                     cursor.flags |= (long) value << (8 * cursor.fixedRead);
                 }
-                if (++cursor.fixedRead == FIXED_PART) {
-                    cursor.field = Field.USER;
+                boolean fillerByte = cursor.fixedRead >= FILLER_START && cursor.fixedRead < FILLER_START + ZERO_FILLER;
+                if (fillerByte && value != 0) {
+                    cursor.field = Field.SKIP; // not a login
+                } else if (++cursor.fixedRead == FIXED_PART) {
+                    boolean login = (cursor.flags & CLIENT_PROTOCOL_41) != 0 && (cursor.flags & CLIENT_SSL) != 0;
+                    cursor.field = login ? Field.USER : Field.SKIP;
+                    cursor.authenticating |= login;
                 }
             }
             case USER -> {

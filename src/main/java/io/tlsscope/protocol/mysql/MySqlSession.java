@@ -98,10 +98,12 @@ public final class MySqlSession implements ProtocolSession {
 
     private void onFrontend(MySqlPackets.Packet packet, Instant time) {
         if (packet.sequence() != 0) {
-            if (capabilities == null && packet.sequence() == 2 && pending.isEmpty()) {
+            // sequence 2 with nothing in flight: a login (also when the process reuses an SSL object's
+            // address for a new connection); otherwise authentication data or LOCAL INFILE contents
+            if (packet.sequence() == 2 && pending.isEmpty() && isHandshakeResponse(packet.payload())) {
                 handshakeResponse(packet.payload(), time);
             }
-            return; // authentication data and LOCAL INFILE contents: never read
+            return;
         }
         MySqlReader in = new MySqlReader(packet.payload());
         int command = in.u8();
@@ -151,6 +153,9 @@ public final class MySqlSession implements ProtocolSession {
         String database = (flags & CLIENT_CONNECT_WITH_DB) != 0 && in.remaining() > 0 ? in.nulTerminated() : null;
         capabilities = flags;
         deprecateEof = (flags & CLIENT_DEPRECATE_EOF) != 0;
+        statements.clear();
+        lastPrepared = null;
+        transactionStatus = null;
         connection = withUser(user, database == null || database.isEmpty() ? null : database);
         pending.add(MySqlCommand.login(time));
     }
@@ -259,8 +264,11 @@ public final class MySqlSession implements ProtocolSession {
         return new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), "mysql", user, database, null);
     }
 
-    /** A call may begin a command: sequence 0, a known command byte, a length that fits. */
-    static boolean plausibleCommandCall(byte[] call) {
+    /**
+     * A call may begin a command: sequence 0, a known command byte, a length that fits. Also how a
+     * connection older than the capture is recognised from its first frontend bytes.
+     */
+    public static boolean plausibleCommandCall(byte[] call) {
         return call.length >= 5 && MySqlPackets.sequence(call) == 0 && isCommand(call[4] & 0xFF)
                 && MySqlPackets.length(call) >= 1 && MySqlPackets.length(call) <= MySqlPackets.MAX_PACKET;
     }
@@ -268,6 +276,23 @@ public final class MySqlSession implements ProtocolSession {
     /** A call may begin a response: sequence 1 (the first answer to a sequence-0 command). */
     static boolean plausibleResponseCall(byte[] call) {
         return call.length >= 5 && MySqlPackets.sequence(call) == 1;
+    }
+
+    /** HandshakeResponse41 payload: protocol 4.1 and TLS flags, and the filler's first 19 bytes zero. */
+    static boolean isHandshakeResponse(byte[] payload) {
+        if (payload.length < 32) {
+            return false;
+        }
+        long flags = (payload[0] & 0xFF) | (payload[1] & 0xFF) << 8 | (payload[2] & 0xFF) << 16 | (long) (payload[3] & 0xFF) << 24;
+        if ((flags & CLIENT_PROTOCOL_41) == 0 || (flags & CLIENT_SSL) == 0) {
+            return false;
+        }
+        for (int i = 9; i < 9 + 19; i++) {
+            if (payload[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The first frontend bytes of a TLS connection are a HandshakeResponse41 after an SSLRequest. */
@@ -279,10 +304,5 @@ public final class MySqlSession implements ProtocolSession {
         int length = MySqlPackets.length(call);
         return (flags & CLIENT_PROTOCOL_41) != 0 && (flags & CLIENT_SSL) != 0 && (flags & CLIENT_COMPRESS) == 0
                 && length >= 32 && length < 65536;
-    }
-
-    /** A connection older than the capture: its frontend starts with a whole, plausible command packet. */
-    public static boolean startsWithCommand(byte[] call) {
-        return plausibleCommandCall(call) && MySqlPackets.length(call) == call.length - 4;
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
  * its SSL calls: bytes accumulate until a whole message (type byte, int32 length including itself,
  * body) is there. A message claiming an impossible length marks the stream desynchronised; it then
  * discards bytes until a call begins with a plausible message (applications write whole messages
- * per call, so call boundaries are the natural resync points). Buffered bytes are capped.
+ * per call, so call boundaries are the natural resync points). Buffered bytes are capped. A frontend
+ * Terminate is followed by a startup packet when the same SSL object carries a new connection.
  */
 final class PgFrames {
     /** A message: type (0 for the untyped startup packet) and body. */
@@ -20,12 +21,14 @@ final class PgFrames {
     static final int MAX_MESSAGE = 64 * 1024 * 1024;
 
     private byte[] buffer = new byte[0];
+    private final boolean frontend;
     private boolean expectStartup;
     private boolean desynchronised;
     private long desyncs;
 
     /** @param startupFirst whether this direction begins with the untyped startup packet (frontend) */
     PgFrames(boolean startupFirst) {
+        this.frontend = startupFirst;
         this.expectStartup = startupFirst;
     }
 
@@ -62,7 +65,8 @@ final class PgFrames {
             byte[] body = new byte[length - 4];
             in.get(body);
             messages.add(new Message(type, body));
-            expectStartup = false;
+            // after Terminate, a process that reuses the SSL object's address starts a new connection
+            expectStartup = frontend && type == 'X';
         }
         buffer = new byte[in.remaining()];
         in.get(buffer);

@@ -15,31 +15,46 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Masking on two real MariaDB logins captured from the mariadb client (fixtures/mysql/auth-client:
- * a mysql_native_password user, and an ed25519 user whose login goes through an auth switch).
- * The regions that must be blanked are found here by reading the packets directly: the auth
- * response of each HandshakeResponse and the whole auth switch response.
+ * Masking on two real MariaDB logins, captured from the mariadb client and from the server
+ * (fixtures/mysql/auth-*: a mysql_native_password user, and an ed25519 user whose login goes
+ * through an auth switch). The regions that must be blanked are found here by reading the packets
+ * directly: the auth response of each HandshakeResponse and the whole auth switch response.
  */
 class MySqlCredentialMaskTest {
 
     @Test
     void authDataIsBlankedExactlyHoweverTheCallsWereSplit() {
-        List<RecordedCalls.Call> calls = RecordedCalls.load("mysql/auth-client");
-        List<boolean[]> expected = calls.stream().map(MySqlCredentialMaskTest::authRegions).toList();
-        long authBytes = expected.stream().mapToLong(MySqlCredentialMaskTest::count).sum();
-        assertThat(authBytes).as("20-byte scrambles of both logins and the 64-byte ed25519 signature").isEqualTo(20 + 20 + 64);
-
-        for (int piece : new int[] {0, 1, 3, 7, 64}) {
-            MySqlCredentialMask mask = new MySqlCredentialMask();
-            for (int i = 0; i < calls.size(); i++) {
-                RecordedCalls.Call call = calls.get(i);
-                byte[] masked = maskInPieces(mask, call, piece);
-                for (int at = 0; at < masked.length; at++) {
-                    byte want = expected.get(i)[at] ? MySqlCredentialMask.MASK : call.data()[at];
-                    assertThat(masked[at]).as("call %d byte %d, pieces of %d", i, at, piece).isEqualTo(want);
+        // the client's recording has two processes; the server's has both logins on one SSL object
+        // (the server reused its address), read as 4-byte headers and then bodies
+        for (String side : List.of("client", "server")) {
+            List<RecordedCalls.Call> calls = RecordedCalls.load("mysql/auth-" + side);
+            boolean frontendWrites = side.equals("client");
+            byte[] original = frontendStream(calls, frontendWrites, call -> call.data());
+            boolean[] expected = authRegions(original);
+            assertThat(count(expected)).as("20-byte scrambles of both logins and the 64-byte ed25519 signature")
+                    .isEqualTo(20 + 20 + 64);
+            for (int piece : new int[] {0, 1, 3, 7, 64}) {
+                MySqlCredentialMask mask = new MySqlCredentialMask();
+                byte[] masked = frontendStream(calls, frontendWrites, call -> maskInPieces(mask, call, piece));
+                for (int at = 0; at < original.length; at++) {
+                    byte want = expected[at] ? MySqlCredentialMask.MASK : original[at];
+                    assertThat(masked[at]).as("%s byte %d, pieces of %d", side, at, piece).isEqualTo(want);
                 }
             }
         }
+    }
+
+    /** The frontend bytes of a recording in order, each call passed through a function (masking feeds every call). */
+    private static byte[] frontendStream(List<RecordedCalls.Call> calls, boolean frontendWrites,
+                                         java.util.function.Function<RecordedCalls.Call, byte[]> pass) {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        for (RecordedCalls.Call call : calls) {
+            byte[] bytes = pass.apply(call);
+            if (call.write() == frontendWrites) {
+                stream.writeBytes(bytes);
+            }
+        }
+        return stream.toByteArray();
     }
 
     @Test
@@ -47,11 +62,11 @@ class MySqlCredentialMaskTest {
         MySqlCredentialMask mask = new MySqlCredentialMask();
         List<QueryEvent> events = new ArrayList<>();
         java.util.Map<String, MySqlSession> sessions = new java.util.HashMap<>();
-        for (RecordedCalls.Call call : RecordedCalls.load("mysql/auth-client")) {
+        for (RecordedCalls.Call call : RecordedCalls.load("mysql/auth-server")) {
             byte[] masked = maskInPieces(mask, call, 0);
             MySqlSession session = sessions.computeIfAbsent(call.connection(),
-                    key -> new MySqlSession("client", MySqlSessionTest.connection(), events::add));
-            if (call.write()) {
+                    key -> new MySqlSession("server", MySqlSessionTest.connection(), events::add));
+            if (!call.write()) {
                 session.frontend(masked, Instant.EPOCH);
             } else {
                 session.backend(masked, Instant.EPOCH);
@@ -78,26 +93,26 @@ class MySqlCredentialMaskTest {
     }
 
     /**
-     * Which bytes of a call are authentication data: in a HandshakeResponse (sequence 2) the
-     * length-prefixed auth response after the user name; in a client packet answering an auth
-     * switch (sequence 4 here) the whole payload.
+     * Which bytes of a frontend stream are authentication data, packet by packet: in a
+     * HandshakeResponse (sequence 2) the length-prefixed auth response after the user name; in the
+     * client's answer to an auth switch (sequence 4 in these logins) the whole payload.
      */
-    private static boolean[] authRegions(RecordedCalls.Call call) {
-        byte[] data = call.data();
-        boolean[] auth = new boolean[data.length];
-        if (!call.write() || data.length < 5) {
-            return auth;
-        }
-        int sequence = data[3] & 0xFF;
-        if (sequence == 2) {
-            int userEnd = 4 + 32;
-            while (data[userEnd] != 0) {
-                userEnd++;
+    private static boolean[] authRegions(byte[] stream) {
+        boolean[] auth = new boolean[stream.length];
+        for (int at = 0; at + 4 <= stream.length; ) {
+            int length = (stream[at] & 0xFF) | (stream[at + 1] & 0xFF) << 8 | (stream[at + 2] & 0xFF) << 16;
+            int sequence = stream[at + 3] & 0xFF;
+            int body = at + 4;
+            if (sequence == 2) {
+                int userEnd = body + 32;
+                while (stream[userEnd] != 0) {
+                    userEnd++;
+                }
+                Arrays.fill(auth, userEnd + 2, userEnd + 2 + (stream[userEnd + 1] & 0xFF), true);
+            } else if (sequence == 4) {
+                Arrays.fill(auth, body, body + length, true);
             }
-            int length = data[userEnd + 1] & 0xFF;
-            Arrays.fill(auth, userEnd + 2, userEnd + 2 + length, true);
-        } else if (sequence == 4) {
-            Arrays.fill(auth, 4, data.length, true);
+            at = body + length;
         }
         return auth;
     }

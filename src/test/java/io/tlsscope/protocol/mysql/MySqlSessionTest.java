@@ -100,6 +100,32 @@ class MySqlSessionTest {
         });
     }
 
+    @Test
+    void garbageDesynchronisesWithoutThrowingAndTheNextCommandIsDecoded() {
+        List<QueryEvent> events = new java.util.ArrayList<>();
+        MySqlSession session = new MySqlSession("client", connection(), events::add);
+        session.frontend(new byte[] {5, 0, 0, 0, (byte) 0x99, 1, 2, 3, 4}, java.time.Instant.EPOCH); // no such command
+        assertThat(session.desyncs()).isEqualTo(1);
+        session.frontend(new byte[] {3, 0, 0, 0}, java.time.Instant.EPOCH); // a header alone is no resync point
+        byte[] query = "\u0003SELECT 7".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        session.frontend(packet(0, query), java.time.Instant.EPOCH);
+        session.backend(packet(1, new byte[] {0, 0, 0, 2, 0, 0, 0}), java.time.Instant.EPOCH); // OK
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.statement()).isEqualTo("SELECT 7");
+            assertThat(event.rows()).isZero();
+        });
+    }
+
+    private static byte[] packet(int sequence, byte[] payload) {
+        byte[] packet = new byte[4 + payload.length];
+        packet[0] = (byte) payload.length;
+        packet[1] = (byte) (payload.length >> 8);
+        packet[2] = (byte) (payload.length >> 16);
+        packet[3] = (byte) sequence;
+        System.arraycopy(payload, 0, packet, 4, payload.length);
+        return packet;
+    }
+
     private static QueryEvent byStatement(List<QueryEvent> events, String prefix) {
         return events.stream().filter(event -> event.statement() != null && event.statement().startsWith(prefix))
                 .findFirst().orElseThrow(() -> new AssertionError("no event for " + prefix + " in " + events));

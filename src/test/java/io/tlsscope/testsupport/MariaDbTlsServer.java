@@ -1,0 +1,152 @@
+package io.tlsscope.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A private MariaDB (Debian 12: 10.11) for one test class: its own data directory under /tmp, a
+ * self-signed certificate, TLS required on a free loopback port (require_secure_transport), every
+ * statement in the general log. Runs as the mysql user; root connects over the private unix
+ * socket without a password. Needs root.
+ */
+public final class MariaDbTlsServer implements AutoCloseable {
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
+
+    private final Path directory;
+    private final Path dataDir;
+    private final Path socket;
+    private final Path generalLog;
+    private final Path errorLog;
+    private final int port;
+    private Process server;
+
+    private MariaDbTlsServer(Path directory, int port) {
+        this.directory = directory;
+        this.dataDir = directory.resolve("data");
+        this.socket = directory.resolve("mariadb.sock");
+        this.generalLog = directory.resolve("general.log");
+        this.errorLog = directory.resolve("error.log");
+        this.port = port;
+    }
+
+    public static MariaDbTlsServer start() {
+        try {
+            Path directory = Files.createTempDirectory("tlsscope-mariadb-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            MariaDbTlsServer server = new MariaDbTlsServer(directory, FreePort.pick());
+            try {
+                server.launch();
+                return server;
+            } catch (RuntimeException | IOException e) {
+                server.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("start test MariaDB: " + e.getMessage(), e);
+        }
+    }
+
+    private void launch() throws IOException {
+        SelfSignedCertificate certificate = SelfSignedCertificate.createIn(directory);
+        Commands.run(List.of("chown", "-R", "mysql:mysql", directory.toString()));
+        Commands.run(List.of("setpriv", "--reuid=mysql", "--regid=mysql", "--init-groups", "mariadb-install-db", "--no-defaults",
+                "--datadir=" + dataDir, "--auth-root-authentication-method=socket", "--skip-test-db"));
+        server = new ProcessBuilder("setpriv", "--reuid=mysql", "--regid=mysql", "--init-groups", "/usr/sbin/mariadbd",
+                "--no-defaults", "--datadir=" + dataDir, "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + socket,
+                "--pid-file=" + directory.resolve("mariadb.pid"), "--ssl-cert=" + certificate.certificate(),
+                "--ssl-key=" + certificate.key(), "--require-secure-transport=ON", "--general-log=ON",
+                "--general-log-file=" + generalLog, "--log-error=" + errorLog, "--skip-log-bin",
+                "--innodb-buffer-pool-size=16M", "--plugin-load-add=auth_ed25519")
+                .redirectErrorStream(true).redirectOutput(directory.resolve("stdout.log").toFile()).start();
+        long deadline = System.nanoTime() + START_LIMIT.toNanos();
+        while (Commands.exitCode(List.of("mariadb-admin", "--no-defaults", "--socket=" + socket, "-u", "root", "ping", "--silent")) != 0) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("test MariaDB did not become ready; log:\n" + read(errorLog));
+            }
+            sleep(100);
+        }
+    }
+
+    /** Runs statements as root over the unix socket (not TLS: set-up, not what a test observes). */
+    public String sql(String statements) {
+        return Commands.run(List.of("mariadb", "--no-defaults", "--socket=" + socket, "-u", "root", "--batch",
+                "--skip-column-names", "-e", statements));
+    }
+
+    /** The mariadb command-line client over TLS on the TCP port, as that user, running a script from stdin. */
+    public ProcessBuilder client(String user, String password, String database) {
+        List<String> command = new ArrayList<>(List.of("mariadb", "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1",
+                "-P", Integer.toString(port), "-u", user, "--ssl", "--skip-ssl-verify-server-cert", "--force", "--batch"));
+        if (password != null) {
+            command.add("--password=" + password);
+        }
+        if (database != null) {
+            command.add(database);
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true);
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database + "?sslMode=trust&useServerPrepStmts=true";
+    }
+
+    public long serverPid() {
+        return server.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String generalLog() {
+        return read(generalLog);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Shutdown (SIGTERM), SIGKILL after 30 s, then the directory is removed. Idempotent. */
+    @Override
+    public void close() {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            try {
+                if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                    server.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (Files.exists(directory)) {
+            try (Stream<Path> paths = Files.walk(directory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("delete " + directory, e);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
