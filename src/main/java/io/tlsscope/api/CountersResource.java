@@ -31,7 +31,7 @@ public class CountersResource {
                     + "SSE client drops and more, each with a description. Totals since the service started.")
     public List<CounterValue> counters() {
         List<CounterValue> values = new ArrayList<>(tracer.counters());
-        values.add(new CounterValue("decoder.queries", decoder.queries(), "statements decoded from captured connections (PostgreSQL)"));
+        values.add(new CounterValue("decoder.queries", decoder.queries(), "statements decoded from captured connections (PostgreSQL, MySQL/MariaDB)"));
         values.add(new CounterValue("decoder.drops", decoder.drops(), "captured events the query decoder could not take in time"));
         values.add(new CounterValue("decoder.evicted-connections", decoder.evictedConnections(),
                 "connections whose decoder state was dropped to stay within the connection limit"));

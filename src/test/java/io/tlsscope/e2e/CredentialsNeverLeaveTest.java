@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.tlsscope.testsupport.Await;
+import io.tlsscope.testsupport.LogLines;
+import io.tlsscope.testsupport.MariaDbTlsServer;
 import io.tlsscope.testsupport.PostgresTlsServer;
 import io.tlsscope.testsupport.PsqlSession;
 import io.tlsscope.testsupport.SseCollector;
@@ -51,6 +53,44 @@ class CredentialsNeverLeaveTest {
                 assertThat(sse.events(event -> decoded(event).contains(password) || event.toString().contains(password)))
                         .as("events carrying the password").isEmpty();
             }
+        }
+    }
+
+    /**
+     * A MariaDB login through PAM with mysql_clear_password: the client's answer to the auth switch
+     * is the password in the clear inside TLS. No raw or query event, from the mariadb client or the
+     * server, and no log line of the service may contain it.
+     */
+    @Test
+    void aMariaDbCleartextPasswordAppearsInNoEventOrLogLine() throws Exception {
+        String password = "pw-" + UUID.randomUUID();
+        String marker = "after-login-" + UUID.randomUUID();
+        long clientsBefore = TracerApi.sseClients();
+        LogLines logLines = LogLines.capture();
+        try (MariaDbTlsServer server = MariaDbTlsServer.start();
+             SseCollector sse = new SseCollector(allEvents);
+             logLines) {
+            server.addCleartextPasswordUser("pam_user", password, "pam_db");
+            TracerApi.awaitLibraryUsedBy(server.serverPid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            Process client = server.client("pam_user", password, "pam_db").start();
+            client.getOutputStream().write(("SELECT '" + marker + "';\n").getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().close();
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(client.waitFor()).as(output).isZero();
+            assertThat(output).contains(marker);
+            Await.until(Duration.ofSeconds(15), "the session's events, client and server side", () ->
+                    !sse.events(event -> event.path("pid").asLong() == client.pid() && decoded(event).contains(marker)).isEmpty()
+                            && !sse.events(event -> event.path("pid").asLong() == server.serverPid() && decoded(event).contains(marker)).isEmpty()
+                            && sse.events(event -> event.path("type").asText().equals("query")
+                                    && event.path("statement").asText().contains(marker)).size() == 2);
+            // the login really went through the capture: the HandshakeResponse names the user, on both ends
+            assertThat(sse.events(event -> decoded(event).contains("pam_user"))).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(sse.events(event -> decoded(event).contains(password) || event.toString().contains(password)))
+                    .as("events carrying the password").isEmpty();
+            org.jboss.logging.Logger.getLogger("io.tlsscope.canary").debug(marker); // proves the capture sees service categories
+            assertThat(logLines.lines()).as("log lines").anyMatch(line -> line.contains(marker))
+                    .noneMatch(line -> line.contains(password));
         }
     }
 

@@ -65,7 +65,9 @@ public final class MariaDbTlsServer implements AutoCloseable {
                 "--pid-file=" + directory.resolve("mariadb.pid"), "--ssl-cert=" + certificate.certificate(),
                 "--ssl-key=" + certificate.key(), "--require-secure-transport=ON", "--general-log=ON",
                 "--general-log-file=" + generalLog, "--log-error=" + errorLog, "--skip-log-bin",
-                "--innodb-buffer-pool-size=16M", "--plugin-load-add=auth_ed25519")
+                "--innodb-buffer-pool-size=16M", "--plugin-load-add=auth_ed25519", "--plugin-load-add=auth_pam",
+                // PAM users log in with mysql_clear_password: the password itself crosses the TLS stream
+                "--pam-use-cleartext-plugin=ON")
                 .redirectErrorStream(true).redirectOutput(directory.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (Commands.exitCode(List.of("mariadb-admin", "--no-defaults", "--socket=" + socket, "-u", "root", "ping", "--silent")) != 0) {
@@ -86,13 +88,31 @@ public final class MariaDbTlsServer implements AutoCloseable {
     public ProcessBuilder client(String user, String password, String database) {
         List<String> command = new ArrayList<>(List.of("mariadb", "--no-defaults", "--protocol=TCP", "-h", "127.0.0.1",
                 "-P", Integer.toString(port), "-u", user, "--ssl", "--skip-ssl-verify-server-cert", "--force", "--batch"));
-        if (password != null) {
-            command.add("--password=" + password);
-        }
         if (database != null) {
             command.add(database);
         }
-        return new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (password != null) {
+            builder.environment().put("MYSQL_PWD", password); // not in the command line, where ps would show it
+        }
+        return builder;
+    }
+
+    /**
+     * A user that authenticates through PAM with a cleartext password: a PAM service of this server's
+     * own (/etc/pam.d/tlsscope-NAME, removed on close) whose pam_exec script accepts exactly that password.
+     */
+    public void addCleartextPasswordUser(String user, String password, String database) throws IOException {
+        Path check = directory.resolve("pam-check.sh");
+        Files.writeString(check, "#!/bin/sh\nread -r password\n[ \"$password\" = '" + password + "' ]\n");
+        Commands.run(List.of("chmod", "0755", check.toString()));
+        Files.writeString(pamService(), "auth required pam_exec.so expose_authtok quiet " + check + "\naccount required pam_permit.so\n");
+        sql("CREATE DATABASE IF NOT EXISTS " + database + "; CREATE USER " + user + "@'127.0.0.1' IDENTIFIED VIA pam USING '"
+                + pamService().getFileName() + "'; GRANT ALL ON " + database + ".* TO " + user + "@'127.0.0.1'");
+    }
+
+    private Path pamService() {
+        return Path.of("/etc/pam.d", "tlsscope-" + directory.getFileName());
     }
 
     public String jdbcUrl(String database) {
@@ -131,6 +151,11 @@ public final class MariaDbTlsServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try {
+            Files.deleteIfExists(pamService());
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + pamService(), e);
         }
         if (Files.exists(directory)) {
             try (Stream<Path> paths = Files.walk(directory)) {
