@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The extended protocol on a real server: pgbench -S in -M extended (unnamed statements) and
  * -M prepared (named) modes. Ground truth is the server's log: every "execute NAME: TEXT" line
  * with its "parameters: $1 = 'V'" detail must be exactly one query event from the backend, with
- * that statement and parameter, in the same order.
+ * that statement and parameter, in the same order. In -M simple mode every logged "statement:" line
+ * is exactly one query event with that text.
  */
 @QuarkusTest
 class PgbenchQueryEventsTest {
@@ -35,7 +37,42 @@ class PgbenchQueryEventsTest {
     @TestHTTPResource("/api/v1/events?type=query")
     URI queryEvents;
 
+    /** -M simple: pgbench puts the value into the text; the server logs each statement whole. */
+    private static final Pattern SIMPLE = Pattern.compile(
+            "\\[(\\d+)\\] LOG:  statement: (SELECT abalance FROM pgbench_accounts WHERE aid = \\d+;)$", Pattern.MULTILINE);
+
     private record Logged(long backend, String statement, String parameter) {
+    }
+
+    @Test
+    void everyLoggedSimpleStatementIsOneQueryEvent() throws Exception {
+        long clientsBefore = TracerApi.sseClients();
+        try (PostgresTlsServer server = PostgresTlsServer.start();
+             SseCollector sse = new SseCollector(queryEvents)) {
+            TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            Commands.run(List.of("pgbench", "-q", "-i", "-s", "1", server.connectionUri()));
+            Commands.run(List.of("pgbench", "-n", "-S", "-M", "simple", "-c", "1", "-t", Integer.toString(TRANSACTIONS),
+                    server.connectionUri()));
+
+            List<Logged> logged = new ArrayList<>();
+            Matcher line = SIMPLE.matcher(server.serverLog());
+            while (line.find()) {
+                logged.add(new Logged(Long.parseLong(line.group(1)), line.group(2), null));
+            }
+            assertThat(logged).hasSize(TRANSACTIONS);
+            long backend = logged.getFirst().backend();
+            Await.until(Duration.ofSeconds(20), TRANSACTIONS + " query events from the backend", () ->
+                    fromBackend(sse, backend).size() >= TRANSACTIONS);
+            List<JsonNode> events = fromBackend(sse, backend);
+            assertThat(events).extracting(event -> event.get("statement").asText())
+                    .containsExactlyElementsOf(logged.stream().map(Logged::statement).toList());
+            assertThat(events).allSatisfy(event -> {
+                assertThat(event.get("command").asText()).isEqualTo("query");
+                assertThat(event.get("parameters")).isEmpty();
+                assertThat(event.get("rows").asLong()).isEqualTo(1);
+            });
+        }
     }
 
     @ParameterizedTest(name = "pgbench -M {0}")
