@@ -10,4 +10,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 scripts/deps.sh
 source scripts/java-home.sh
-exec ./mvnw -B verify "$@"
+./mvnw -B verify "$@"
+# coverage-guided fuzzing of the protocol decoders and credential masks, 20 s per target
+exec scripts/fuzz.sh 20s

@@ -99,7 +99,7 @@ public final class PgCredentialMask {
             }
             int length = ByteBuffer.wrap(cursor.header, cursor.untyped ? 0 : 1, 4).getInt();
             cursor.masking = !cursor.untyped && cursor.header[0] == 'p';
-            cursor.bodyLeft = Math.max(0, length - 4);
+            cursor.bodyLeft = Math.max(0, (length & 0xFFFFFFFFL) - 4); // unsigned: a bogus huge length masks all after a 'p'
             // after Terminate, a process that reuses the SSL object's address starts a new connection
             cursor.untyped = !cursor.untyped && cursor.header[0] == 'X';
             cursor.headerFilled = 0;

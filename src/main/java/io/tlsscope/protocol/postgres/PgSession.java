@@ -3,6 +3,7 @@ package io.tlsscope.protocol.postgres;
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.QueryEvent;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -77,15 +78,30 @@ public final class PgSession implements ProtocolSession {
     @Override
     public void frontend(byte[] call, Instant time) {
         for (PgFrames.Message message : frontend.add(call)) {
-            onFrontend(message, time);
+            try {
+                onFrontend(message, time);
+            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException malformed) {
+                malformed(frontend);
+            }
         }
     }
 
     @Override
     public void backend(byte[] call, Instant time) {
         for (PgFrames.Message message : backend.add(call)) {
-            onBackend(message, time);
+            try {
+                onBackend(message, time);
+            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException malformed) {
+                malformed(backend);
+            }
         }
+    }
+
+    /** A message whose body does not parse: the stream is desynchronised, and what was in flight is forgotten. */
+    private void malformed(PgFrames direction) {
+        direction.gap();
+        pending.clear();
+        simpleQuery = null;
     }
 
     @Override
@@ -155,21 +171,24 @@ public final class PgSession implements ProtocolSession {
     private void bind(ByteBuffer body, Instant time) {
         String portal = cString(body);
         Statement statement = statements.get(cString(body));
-        short[] formats = new short[body.getShort()];
+        short[] formats = new short[Short.toUnsignedInt(body.getShort())];
         for (int i = 0; i < formats.length; i++) {
             formats[i] = body.getShort();
         }
-        int count = body.getShort();
-        List<String> values = new ArrayList<>(count);
+        int count = Short.toUnsignedInt(body.getShort());
+        List<String> values = new ArrayList<>(Math.min(count, body.remaining()));
         for (int i = 0; i < count; i++) {
             int length = body.getInt();
             if (length < 0) {
                 values.add(null);
                 continue;
             }
+            if (length > body.remaining()) {
+                throw new BufferUnderflowException();
+            }
             byte[] value = new byte[length];
             body.get(value);
-            short format = formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
+            short format = formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : i < formats.length ? formats[i] : 0;
             int type = statement != null && i < statement.parameterTypes().size() ? statement.parameterTypes().get(i) : 0;
             values.add(format == 0 ? new String(value, StandardCharsets.UTF_8) : PgBinaryValues.decode(type, value));
         }
