@@ -43,7 +43,7 @@ public class EventViews {
                         connection.user(), connection.database(), connection.application()),
                 event.side(), event.command(), event.statement(), event.parameters(), event.start().toString(), event.end().toString(),
                 Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(),
-                event.sqlState(), event.errorCode(), event.error(), event.transactionStatus());
+                event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
     }
 
     public EventView of(TlsDataEvent event) {

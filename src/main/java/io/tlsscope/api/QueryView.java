@@ -1,6 +1,7 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tlsscope.protocol.QueryEvent;
 import java.util.List;
 
 /**
@@ -24,7 +25,9 @@ public record QueryView(
         String sqlState,
         Integer errorCode,
         String error,
-        String transactionStatus) {
+        String transactionStatus,
+        List<String> notices,
+        QueryEvent.CopySummary copy) {
 
     /** The connection the statement ran on; source is the traced process's end. */
     public record QueryConnection(int pid, String comm, String protocol, String source, String destination, String user,

@@ -16,8 +16,19 @@ import java.util.List;
  * @param rows        rows the server returned or the command affected, when known
  * @param errorCode   MySQL/MariaDB error number; null for PostgreSQL and for success
  * @param transactionStatus I (idle), T (in a transaction) or E (failed transaction, PostgreSQL), after the statement
+ * @param notices     PostgreSQL NoticeResponses raised while the statement ran ("SEVERITY SQLSTATE: message"); null if none
+ * @param copy        what a COPY moved (its data is not kept); null for other statements
  */
 public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
                          List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
-                         String sqlState, Integer errorCode, String error, String transactionStatus) implements StreamEvent {
+                         String sqlState, Integer errorCode, String error, String transactionStatus,
+                         List<String> notices, CopySummary copy) implements StreamEvent {
+
+    /**
+     * The data of a COPY, counted, not kept.
+     *
+     * @param direction "in" (FROM STDIN: the client sent it), "out" (TO STDOUT) or "both" (replication)
+     */
+    public record CopySummary(String direction, long messages, long bytes) {
+    }
 }

@@ -26,6 +26,7 @@ class EventViewSchemaTest {
         assertFields(schemas.get("ConnectionRef"), EventView.ConnectionRef.class);
         assertFields(schemas.get("QueryEvent"), QueryView.class);
         assertFields(schemas.get("QueryConnection"), QueryView.QueryConnection.class);
+        assertFields(schemas.get("CopySummary"), io.tlsscope.protocol.QueryEvent.CopySummary.class);
     }
 
     private static void assertFields(JsonNode schema, Class<? extends Record> record) {

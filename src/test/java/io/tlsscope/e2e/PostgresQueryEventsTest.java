@@ -81,6 +81,49 @@ class PostgresQueryEventsTest {
     }
 
     @Test
+    void copyIsSummarisedAndNoticesJoinTheirStatement() throws Exception {
+        String table = "c_" + UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Path rows = java.nio.file.Files.createTempFile("tlsscope-copy-", ".tsv");
+        String data = "1\tone\n2\ttwo\n3\tthree\n4\tfour\n";
+        java.nio.file.Files.writeString(rows, data);
+        long clientsBefore = TracerApi.sseClients();
+        try (PostgresTlsServer server = PostgresTlsServer.start();
+             SseCollector sse = new SseCollector(queryEvents)) {
+            TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            try (PsqlSession psql = server.openPsql()) {
+                long backend = psql.backendPid();
+                psql.query("CREATE TABLE " + table + " (id int, name text);");
+                psql.query("\\copy " + table + " FROM '" + rows + "'");
+                assertThat(psql.query("COPY " + table + " TO STDOUT;")).isEqualTo(data);
+                psql.query("DO $$ BEGIN RAISE NOTICE 'copied into %', '" + table + "'; END $$;");
+
+                List<String> logged = logged(server.serverLog(), backend).stream().filter(text -> text.contains(table)).toList();
+                assertThat(logged).hasSize(4);
+                for (String side : List.of("client", "server")) {
+                    long pid = side.equals("client") ? psql.pid() : backend;
+                    Await.until(Duration.ofSeconds(15), "a query event per logged statement from the " + side, () ->
+                            events(sse, side, pid, table).size() == logged.size());
+                    List<JsonNode> events = events(sse, side, pid, table);
+                    assertThat(events).extracting(event -> event.get("statement").asText()).containsExactlyElementsOf(logged);
+                    assertThat(events.get(1).get("copy").get("direction").asText()).isEqualTo("in");
+                    assertThat(events.get(1).get("copy").get("bytes").asLong()).isEqualTo(data.length());
+                    assertThat(events.get(1).get("rows").asLong()).isEqualTo(4);
+                    assertThat(events.get(2).get("copy").get("direction").asText()).isEqualTo("out");
+                    assertThat(events.get(2).get("copy").get("messages").asLong()).isEqualTo(4);
+                    assertThat(events.get(2).get("copy").get("bytes").asLong()).isEqualTo(data.length());
+                    assertThat(events.get(3).get("notices")).extracting(JsonNode::asText)
+                            .containsExactly("NOTICE 00000: copied into " + table);
+                    assertThat(events.get(0).has("copy")).isFalse();
+                    assertThat(events.get(0).has("notices")).isFalse();
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(rows);
+        }
+    }
+
+    @Test
     void anUnknownStreamTypeIsAProblemNamingTheField() {
         given().get("/api/v1/events?type=bogus").then().statusCode(400)
                 .contentType("application/problem+json")

@@ -257,7 +257,7 @@ public final class MySqlSession implements ProtocolSession {
         boolean failed = response.errorCode() != null;
         sink.accept(new QueryEvent(connection, side, done.kind(), done.statement(), done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
-                transactionStatus));
+                transactionStatus, null, null));
     }
 
     private ConnectionInfo withUser(String user, String database) {

@@ -55,6 +55,10 @@ public final class PgSession implements ProtocolSession {
         boolean rowsSeen;
         String sqlState;
         String error;
+        final List<String> notices = new ArrayList<>();
+        String copyDirection;
+        long copyMessages;
+        long copyBytes;
 
         Execution(String command, String statement, List<String> parameters, Instant start) {
             this.command = command;
@@ -145,9 +149,26 @@ public final class PgSession implements ProtocolSession {
                 char kind = (char) body.get();
                 (kind == 'S' ? statements : portals).remove(cString(body));
             }
+            case 'd' -> copyData(message, "in");
             default -> {
-                // 'p' (password, SASL: dropped unread), 'S' Sync, 'H' Flush, 'D' Describe, 'X' Terminate, copy data
+                // 'p' (password, SASL: dropped unread), 'S' Sync, 'H' Flush, 'D' Describe, 'X' Terminate,
+                // 'c' CopyDone, 'f' CopyFail (the server answers with CommandComplete or ErrorResponse)
             }
+        }
+    }
+
+    /** The statement running now: the simple Query, else the oldest execution waiting for its outcome. */
+    private Execution current() {
+        return simpleQuery != null ? simpleQuery : pending.peek();
+    }
+
+    /** A CopyData message of the COPY running now, counted when it flows the way the COPY goes. */
+    private void copyData(PgFrames.Message message, String flow) {
+        Execution copying = current();
+        if (copying != null && copying.copyDirection != null
+                && (copying.copyDirection.equals(flow) || copying.copyDirection.equals("both"))) {
+            copying.copyMessages++;
+            copying.copyBytes += message.body().length;
         }
     }
 
@@ -197,8 +218,20 @@ public final class PgSession implements ProtocolSession {
 
     private void onBackend(PgFrames.Message message, Instant time) {
         ByteBuffer body = ByteBuffer.wrap(message.body());
-        Execution current = simpleQuery != null ? simpleQuery : pending.peek();
+        Execution current = current();
         switch (message.type()) {
+            case 'G', 'H', 'W' -> {
+                if (current != null) {
+                    current.copyDirection = message.type() == 'G' ? "in" : message.type() == 'H' ? "out" : "both";
+                }
+            }
+            case 'd' -> copyData(message, "out");
+            case 'N' -> {
+                Map<Character, String> fields = errorFields(body);
+                if (current != null) {
+                    current.notices.add(fields.getOrDefault('V', fields.get('S')) + " " + fields.get('C') + ": " + fields.get('M'));
+                }
+            }
             case 'D' -> {
                 if (current != null) {
                     current.rows++;
@@ -244,7 +277,7 @@ public final class PgSession implements ProtocolSession {
                 }
             }
             default -> {
-                // R (authentication), S, K, T, N, 1, 2, 3, n, t, copy messages: nothing to pair
+                // R (authentication), S, K, T, 1, 2, 3, n, t, c (CopyDone): nothing to pair
             }
         }
     }
@@ -267,7 +300,10 @@ public final class PgSession implements ProtocolSession {
         sink.accept(new QueryEvent(connection, side, execution.command, execution.statement, execution.parameters,
                 execution.start, end, failed ? null : execution.tag,
                 failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
-                execution.sqlState, null, execution.error, transactionStatus));
+                execution.sqlState, null, execution.error, transactionStatus,
+                execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
+                execution.copyDirection == null ? null
+                        : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes)));
     }
 
     private static Map<Character, String> errorFields(ByteBuffer body) {

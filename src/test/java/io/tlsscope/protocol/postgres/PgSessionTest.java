@@ -80,6 +80,30 @@ class PgSessionTest {
     }
 
     @Test
+    void copyIsSummarisedAndNoticesJoinTheirStatement() throws IOException {
+        for (String fixture : List.of("copy-notice-client", "copy-notice-backend")) {
+            String side = fixture.endsWith("client") ? "client" : "server";
+            List<QueryEvent> events = replay(fixture, side, 0);
+            QueryEvent copyIn = events.stream().filter(event -> event.statement().startsWith("COPY  items FROM STDIN")
+                    || event.statement().startsWith("COPY items FROM STDIN")).findFirst().orElseThrow();
+            // psql's \copy sent the three lines of the file as CopyData
+            assertThat(copyIn.copy()).as(fixture).isEqualTo(new QueryEvent.CopySummary("in", copyIn.copy().messages(),
+                    "1\tone\n2\ttwo\n3\tthree\n".length()));
+            assertThat(copyIn.rows()).isEqualTo(3);
+            assertThat(copyIn.commandTag()).isEqualTo("COPY 3");
+            QueryEvent copyOut = events.stream().filter(event -> event.statement().startsWith("COPY items TO STDOUT"))
+                    .findFirst().orElseThrow();
+            assertThat(copyOut.copy()).isEqualTo(new QueryEvent.CopySummary("out", 3, "1\tone\n2\ttwo\n3\tthree\n".length()));
+            assertThat(copyOut.rows()).isEqualTo(3);
+            QueryEvent notice = events.stream().filter(event -> event.statement().startsWith("DO ")).findFirst().orElseThrow();
+            assertThat(notice.notices()).containsExactly("NOTICE 00000: three items copied");
+            assertThat(notice.copy()).isNull();
+            assertThat(events).filteredOn(event -> event.statement().startsWith("CREATE")).singleElement()
+                    .satisfies(event -> assertThat(event.notices()).isNull());
+        }
+    }
+
+    @Test
     void howTheApplicationSplitItsCallsDoesNotMatter() throws IOException {
         List<String> whole = replay("psql-client", "client", 0).stream().map(QueryEvent::toString).toList();
         for (int size : new int[] {1, 3, 7, 64}) {
