@@ -22,6 +22,7 @@ public record QueryView(
         long durationMicros,
         String commandTag,
         Long rows,
+        List<String> columns,
         String sqlState,
         Integer errorCode,
         String error,

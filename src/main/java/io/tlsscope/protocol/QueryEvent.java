@@ -18,11 +18,12 @@ import java.util.List;
  * @param transactionStatus I (idle), T (in a transaction) or E (failed transaction, PostgreSQL), after the statement
  * @param notices     PostgreSQL NoticeResponses raised while the statement ran ("SEVERITY SQLSTATE: message"); null if none
  * @param copy        what a COPY moved (its data is not kept); null for other statements
+ * @param columns     names of the result columns (RowDescription / column definitions); null without a result set
  */
 public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
                          List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
                          String sqlState, Integer errorCode, String error, String transactionStatus,
-                         List<String> notices, CopySummary copy) implements StreamEvent {
+                         List<String> notices, CopySummary copy, List<String> columns) implements StreamEvent {
 
     /**
      * The data of a COPY, counted, not kept.

@@ -9,9 +9,10 @@ import java.util.List;
  * @param command    the command byte, or {@link #LOGIN} for the authentication exchange
  * @param kind       the query event's command ("query", "execute", ...); null when it makes no event
  * @param statement  statement text (or schema, for init-db); null when prepared before the capture
+ * @param preparedColumns the prepared statement's result columns, for an execute whose answer leaves them out
  */
 record MySqlCommand(int command, String kind, String statement, List<String> parameters, Instant start,
-                    MySqlResponse response) {
+                    MySqlResponse response, List<String> preparedColumns) {
     /** The login exchange after the HandshakeResponse: not a command byte. */
     static final int LOGIN = -1;
 
@@ -26,11 +27,17 @@ record MySqlCommand(int command, String kind, String statement, List<String> par
     }
 
     static MySqlCommand event(int command, String kind, String statement, List<String> parameters, Instant start) {
-        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command));
+        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command), null);
+    }
+
+    /** An execution of a prepared statement, which knows the statement's result columns. */
+    static MySqlCommand execution(int command, String kind, String statement, List<String> parameters, Instant start,
+                                  List<String> preparedColumns) {
+        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command), preparedColumns);
     }
 
     static MySqlCommand silent(int command, Instant start) {
-        return new MySqlCommand(command, null, null, List.of(), start, new MySqlResponse(command));
+        return new MySqlCommand(command, null, null, List.of(), start, new MySqlResponse(command), null);
     }
 
     static MySqlCommand login(Instant start) {

@@ -2,6 +2,10 @@ package io.tlsscope.protocol.mysql;
 
 import static io.tlsscope.protocol.mysql.MySqlProtocol.*;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Follows the server's answer to one command, packet by packet: OK, ERR, a result set (column
  * count, column definitions, EOF unless CLIENT_DEPRECATE_EOF, rows, terminator; more result sets
@@ -33,6 +37,14 @@ final class MySqlResponse {
     private long preparedId = -1;
     private int preparedParameters;
     private Boolean learnedDeprecateEof;
+    /** Names of the first result set's columns; null until column definitions arrive. */
+    private List<String> columns;
+    private boolean firstResultDone;
+    private boolean resultSet;
+    /** COM_STMT_PREPARE answer: definitions seen so far, and where the column definitions start. */
+    private int definitionsSeen;
+    private int preparedColumnsStart;
+    private int preparedColumns;
 
     MySqlResponse(int command) {
         this.command = command;
@@ -53,6 +65,7 @@ final class MySqlResponse {
             case LOCAL_INFILE -> head == OK ? ok(payload) : head == ERR ? error(payload) : MySqlCommand.Step.MORE;
             case FIRST -> first(payload, head, deprecateEof);
             case COLUMNS -> {
+                columnName(payload);
                 if (--definitionsLeft == 0) {
                     state = State.COLUMNS_EOF;
                 }
@@ -60,7 +73,13 @@ final class MySqlResponse {
             }
             case COLUMNS_EOF -> afterColumns(packet, head, deprecateEof);
             case ROWS -> row(packet, head, deprecateEof);
-            case PREPARE_DEFINITIONS -> --definitionsLeft == 0 ? MySqlCommand.Step.DONE : MySqlCommand.Step.MORE;
+            case PREPARE_DEFINITIONS -> {
+                int index = definitionsSeen++;
+                if (index >= preparedColumnsStart && index < preparedColumnsStart + preparedColumns) {
+                    columnName(payload);
+                }
+                yield --definitionsLeft == 0 ? MySqlCommand.Step.DONE : MySqlCommand.Step.MORE;
+            }
         };
     }
 
@@ -91,6 +110,7 @@ final class MySqlResponse {
         long columns = in.lengthEncoded();
         boolean metadataFollows = in.remaining() == 0 || in.u8() == 1; // MariaDB CACHE_METADATA flag
         definitionsLeft = metadataFollows ? columns : 0;
+        resultSet = true;
         state = definitionsLeft > 0 ? State.COLUMNS : State.COLUMNS_EOF;
         rowsKnown = true;
         return MySqlCommand.Step.MORE;
@@ -104,7 +124,9 @@ final class MySqlResponse {
         int columns = in.u16();
         preparedParameters = in.u16();
         boolean eofs = !Boolean.TRUE.equals(deprecateEof);
-        definitionsLeft = preparedParameters + columns + (eofs && preparedParameters > 0 ? 1 : 0) + (eofs && columns > 0 ? 1 : 0);
+        preparedColumnsStart = preparedParameters + (eofs && preparedParameters > 0 ? 1 : 0);
+        preparedColumns = columns;
+        definitionsLeft = preparedColumnsStart + columns + (eofs && columns > 0 ? 1 : 0);
         state = State.PREPARE_DEFINITIONS;
         return definitionsLeft == 0 ? MySqlCommand.Step.DONE : MySqlCommand.Step.MORE;
     }
@@ -162,7 +184,23 @@ final class MySqlResponse {
         return moreResults();
     }
 
+    /** ColumnDefinition41: catalog, schema, table, original table, then the column's name. */
+    private void columnName(byte[] payload) {
+        if (firstResultDone) {
+            return;
+        }
+        if (columns == null) {
+            columns = new ArrayList<>();
+        }
+        MySqlReader in = new MySqlReader(payload);
+        for (int skipped = 0; skipped < 4; skipped++) {
+            in.lengthEncodedBytes();
+        }
+        columns.add(new String(in.lengthEncodedBytes(), StandardCharsets.UTF_8));
+    }
+
     private MySqlCommand.Step moreResults() {
+        firstResultDone = columns != null;
         if ((statusFlags & SERVER_MORE_RESULTS_EXISTS) != 0 && state != State.AUTH) {
             state = State.FIRST;
             return MySqlCommand.Step.MORE;
@@ -181,7 +219,7 @@ final class MySqlResponse {
         errorCode = code;
         if (in.remaining() > 0 && payload[in.position()] == '#') {
             in.skip(1);
-            sqlState = new String(in.bytes(5), java.nio.charset.StandardCharsets.US_ASCII);
+            sqlState = new String(in.bytes(5), StandardCharsets.US_ASCII);
         }
         errorMessage = in.rest();
         return MySqlCommand.Step.DONE;
@@ -219,6 +257,16 @@ final class MySqlResponse {
 
     int preparedParameters() {
         return preparedParameters;
+    }
+
+    /** Whether the answer was a result set (its column definitions may have been left out: MariaDB metadata cache). */
+    boolean resultSet() {
+        return resultSet;
+    }
+
+    /** Column names: of the first result set, or of a prepared statement's result. */
+    List<String> columns() {
+        return columns == null ? null : List.copyOf(columns);
     }
 
     Boolean learnedDeprecateEof() {

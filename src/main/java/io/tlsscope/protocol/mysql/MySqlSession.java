@@ -45,11 +45,13 @@ public final class MySqlSession implements ProtocolSession {
     static final class PreparedStatement {
         final String text;
         final int parameterCount;
+        final List<String> columns;
         int[] parameterTypes;
 
-        PreparedStatement(String text, int parameterCount) {
+        PreparedStatement(String text, int parameterCount, List<String> columns) {
             this.text = text;
             this.parameterCount = parameterCount;
+            this.columns = columns;
             this.parameterTypes = new int[0];
         }
     }
@@ -178,7 +180,7 @@ public final class MySqlSession implements ProtocolSession {
                 values.add(isNull ? null : MySqlBinaryValues.read(in, type(statement, i)));
             }
         }
-        return MySqlCommand.event(COM_STMT_EXECUTE, "execute", statement.text, values, time);
+        return MySqlCommand.execution(COM_STMT_EXECUTE, "execute", statement.text, values, time, statement.columns);
     }
 
     /** MariaDB COM_STMT_BULK_EXECUTE: the parameters of every row, in row order. */
@@ -199,7 +201,7 @@ public final class MySqlSession implements ProtocolSession {
                 values.add(indicator == 0 ? MySqlBinaryValues.read(in, type(statement, i)) : indicator == 2 ? "DEFAULT" : null);
             }
         }
-        return MySqlCommand.event(COM_STMT_BULK_EXECUTE, "bulk-execute", statement.text, values, time);
+        return MySqlCommand.execution(COM_STMT_BULK_EXECUTE, "bulk-execute", statement.text, values, time, statement.columns);
     }
 
     private static int[] readTypes(MySqlReader in, int count) {
@@ -234,7 +236,8 @@ public final class MySqlSession implements ProtocolSession {
         if (current.command() == COM_STMT_PREPARE) {
             // a failed prepare leaves no "last prepared" statement: a pipelined execute then fails too
             lastPrepared = current.response().preparedId() < 0 ? null
-                    : new PreparedStatement(current.statement(), current.response().preparedParameters());
+                    : new PreparedStatement(current.statement(), current.response().preparedParameters(),
+                    current.response().columns());
             if (lastPrepared != null) {
                 statements.put(current.response().preparedId(), lastPrepared);
             }
@@ -257,7 +260,16 @@ public final class MySqlSession implements ProtocolSession {
         boolean failed = response.errorCode() != null;
         sink.accept(new QueryEvent(connection, side, done.kind(), done.statement(), done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
-                transactionStatus, null, null));
+                transactionStatus, null, null, columns(done)));
+    }
+
+    /** The answer's column names; an execute's answer may leave them to the prepare (MariaDB metadata cache). */
+    private static List<String> columns(MySqlCommand done) {
+        MySqlResponse response = done.response();
+        if (response.columns() != null || !response.resultSet()) {
+            return done.command() == COM_STMT_PREPARE ? null : response.columns();
+        }
+        return done.preparedColumns();
     }
 
     private ConnectionInfo withUser(String user, String database) {

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 public final class PgSession implements ProtocolSession {
     private static final int PROTOCOL_3 = 196608;
+    /** Table OID, column number, type OID, type size, type modifier, format code after each field name. */
+    private static final int ROW_DESCRIPTION_FIELD_TAIL = 4 + 2 + 4 + 2 + 4 + 2;
 
     private final PgFrames frontend = new PgFrames(true);
     private final PgFrames backend = new PgFrames(false);
@@ -56,6 +58,7 @@ public final class PgSession implements ProtocolSession {
         String sqlState;
         String error;
         final List<String> notices = new ArrayList<>();
+        List<String> columns;
         String copyDirection;
         long copyMessages;
         long copyBytes;
@@ -226,6 +229,11 @@ public final class PgSession implements ProtocolSession {
                 }
             }
             case 'd' -> copyData(message, "out");
+            case 'T' -> {
+                if (current != null && current.columns == null) {
+                    current.columns = columnNames(body);
+                }
+            }
             case 'N' -> {
                 Map<Character, String> fields = errorFields(body);
                 if (current != null) {
@@ -277,7 +285,7 @@ public final class PgSession implements ProtocolSession {
                 }
             }
             default -> {
-                // R (authentication), S, K, T, 1, 2, 3, n, t, c (CopyDone): nothing to pair
+                // R (authentication), S, K, 1, 2, 3, n, t, c (CopyDone): nothing to pair
             }
         }
     }
@@ -303,7 +311,19 @@ public final class PgSession implements ProtocolSession {
                 execution.sqlState, null, execution.error, transactionStatus,
                 execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
                 execution.copyDirection == null ? null
-                        : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes)));
+                        : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
+                execution.columns));
+    }
+
+    /** RowDescription: a field count, then per field its name and 18 bytes of table, type and format data. */
+    private static List<String> columnNames(ByteBuffer body) {
+        int count = Short.toUnsignedInt(body.getShort());
+        List<String> names = new ArrayList<>(Math.min(count, body.remaining()));
+        for (int i = 0; i < count; i++) {
+            names.add(cString(body));
+            body.position(body.position() + ROW_DESCRIPTION_FIELD_TAIL);
+        }
+        return List.copyOf(names);
     }
 
     private static Map<Character, String> errorFields(ByteBuffer body) {

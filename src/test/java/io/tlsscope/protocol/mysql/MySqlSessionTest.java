@@ -41,6 +41,8 @@ class MySqlSessionTest {
                     .extracting(QueryEvent::statement).containsExactly("shop");
             assertThat(byStatement(events, "INSERT INTO items").rows()).isEqualTo(3);
             assertThat(byStatement(events, "SELECT id, name, price").rows()).isEqualTo(3);
+            assertThat(byStatement(events, "SELECT id, name, price").columns()).containsExactly("id", "name", "price");
+            assertThat(byStatement(events, "INSERT INTO items").columns()).isNull();
             assertThat(byStatement(events, "UPDATE items").rows()).isEqualTo(1);
             assertThat(byStatement(events, "EXECUTE s").rows()).isEqualTo(1);
             assertThat(byStatement(events, "DELETE FROM items").rows()).isEqualTo(3);
@@ -81,6 +83,7 @@ class MySqlSessionTest {
                 && event.statement() != null && event.statement().startsWith("SELECT id, name, price")).findFirst().orElseThrow();
         assertThat(select.parameters()).containsExactly("1");
         assertThat(select.rows()).isEqualTo(2);
+        assertThat(select.columns()).containsExactly("id", "name", "price");
         QueryEvent update = events.stream().filter(event -> event.command().equals("execute")
                 && event.statement() != null && event.statement().startsWith("UPDATE items")).findFirst().orElseThrow();
         assertThat(update.parameters()).containsExactly("uno", "1");

@@ -45,6 +45,8 @@ class PgSessionTest {
         assertThat(events.get(1).commandTag()).isEqualTo("INSERT 0 3");
         assertThat(events.get(1).rows()).isEqualTo(3);
         assertThat(events.get(2).rows()).isEqualTo(3);
+        assertThat(events.get(2).columns()).containsExactly("id", "name");
+        assertThat(events.get(1).columns()).isNull();
         assertThat(events.get(3).sqlState()).isEqualTo("42P01");
         assertThat(events.get(3).error()).contains("missing_table");
         assertThat(events.get(3).commandTag()).isNull();
