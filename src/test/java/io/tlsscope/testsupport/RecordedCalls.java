@@ -19,7 +19,7 @@ import java.util.function.Function;
 
 /**
  * SSL calls tlsscope captured from a real session (one JSON object per line, as recorded from the
- * SSE stream: ssl, direction, base64), replayed into protocol decoders.
+ * SSE stream by scripts/record-fixture.py: ssl, direction, base64), replayed into protocol decoders.
  */
 public final class RecordedCalls {
     private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
