@@ -1,8 +1,10 @@
 """Driver of bench/attach-latency.sh: discovery/attach time and exec-to-hooked latency of tlsscope."""
 import argparse
+import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import ssl
 import socket
@@ -78,14 +80,16 @@ def environment(library_dir):
 class EventStream(threading.Thread):
     """Reads tlsscope's SSE stream; keeps, per pid, the first hook-probe line it carried."""
 
-    def __init__(self, port):
+    def __init__(self, port, token):
         super().__init__(daemon=True)
         self.url = f"http://127.0.0.1:{port}/api/v1/events"
+        self.token = token
         self.first_captured = {}
         self.connected = threading.Event()
 
     def run(self):
-        with urllib.request.urlopen(self.url) as response:
+        request = urllib.request.Request(self.url, headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(request) as response:
             self.connected.set()
             for raw in response:
                 line = raw.decode("utf-8", "replace")
@@ -143,11 +147,14 @@ def main():
 
         log_path = os.path.join(work, "tlsscope.log")
         with open(log_path, "w") as log:
+            token = secrets.token_urlsafe(32)  # a token of this run only: the service gets its hash
+            token_hash = hashlib.sha256(token.encode()).hexdigest()
             tracer = subprocess.Popen([options.java, "--enable-native-access=ALL-UNNAMED",
-                                       f"-Dquarkus.http.port={options.port}", "-jar", options.jar, "serve"],
+                                       f"-Dquarkus.http.port={options.port}", f"-Dtlsscope.auth.tokens=admin:sha256:{token_hash}",
+                                       "-Dtlsscope.auth.create-first-token=false", "-jar", options.jar, "serve"],
                                       stdout=log, stderr=subprocess.STDOUT)
         wait_ready(options.port, tracer, log_path)
-        stream = EventStream(options.port)
+        stream = EventStream(options.port, token)
         stream.start()
         stream.connected.wait(10)
 

@@ -44,7 +44,10 @@ echo "phase 1/3: untraced"
 read -r tps_plain tx_plain < <(run_pgbench)
 
 echo "phase 2/3: under tlsscope"
-QUARKUS_HTTP_PORT=$TLSSCOPE_PORT "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
+token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') # this run's API token; the service gets its hash
+auth=(-H "Authorization: Bearer $token")
+QUARKUS_HTTP_PORT=$TLSSCOPE_PORT TLSSCOPE_AUTH_TOKENS="admin:sha256:$(printf %s "$token" | sha256sum | cut -d' ' -f1)" \
+  TLSSCOPE_AUTH_CREATE_FIRST_TOKEN=false "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
   > "$work/tlsscope.log" 2>&1 &
 tracer_pid=$!
 for _ in $(seq 1 100); do
@@ -55,14 +58,14 @@ curl -sf "http://127.0.0.1:$TLSSCOPE_PORT/q/health/ready" >/dev/null || { echo "
 if [ "${NO_SSE:-}" = 1 ]; then
   : > "$work/events.sse"; sleep 60 & # no SSE client: measures capture without delivery
 else
-  curl -sN "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/events" > "$work/events.sse" &
+  curl -sN "${auth[@]}" "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/events" > "$work/events.sse" &
 fi
 sse_pid=$!
 sleep 1
 read -r tps_traced tx_traced < <(run_pgbench)
 sleep 2
 kill "$sse_pid" 2>/dev/null || true
-counters=$(curl -s "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/counters")
+counters=$(curl -s "${auth[@]}" "http://127.0.0.1:$TLSSCOPE_PORT/api/v1/counters")
 kill "$tracer_pid"; wait "$tracer_pid" 2>/dev/null || true; tracer_pid=""
 
 captured=$(python3 - "$work/events.sse" <<'PY'

@@ -11,8 +11,6 @@ import io.tlsscope.protocol.QueryEvent;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -43,7 +41,7 @@ public class EventsRoute {
             String type = context.queryParams().get("type");
             Optional<Predicate<StreamEvent>> filter = filter(type == null ? "raw" : type);
             if (filter.isEmpty()) {
-                context.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json")
+                context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .end(problem("type must be raw, query or all, was '" + type + "'"));
                 return;
             }
@@ -54,13 +52,8 @@ public class EventsRoute {
 
     /** An RFC 9457 problem for a bad `type` parameter. */
     private String problem(String detail) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("title", "Bad Request");
-        problem.put("status", 400);
-        problem.put("detail", detail);
-        problem.put("field", "type");
         try {
-            return json.writeValueAsString(problem);
+            return json.writeValueAsString(Problem.badRequest("type", detail));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("serialize problem", impossible);
         }

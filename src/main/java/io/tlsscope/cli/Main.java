@@ -12,7 +12,7 @@ import java.util.Set;
  */
 @QuarkusMain
 public final class Main {
-    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("inspect", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("inspect", "token", "help", "-h", "--help", "-V", "--version");
 
     Main() {
         // package-private: Quarkus registers the @QuarkusMain class as a bean

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "tlsscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Captures TLS plaintext with eBPF and decodes database traffic.",
-        subcommands = {ServeCommand.class, InspectCommand.class})
+        subcommands = {ServeCommand.class, InspectCommand.class, TokenCommand.class})
 public class TlsscopeCommand implements Runnable {
     private final ServeCommand serve;
 

@@ -17,6 +17,8 @@ public interface TlsscopeConfig {
 
     Go go();
 
+    Auth auth();
+
     interface Tracer {
         /** Load the BPF object and trace the host. Off for one-shot CLI commands. */
         @WithDefault("true")
@@ -41,6 +43,22 @@ public interface TlsscopeConfig {
         /** Undelivered events held per SSE client; past that its oldest are dropped and counted. */
         @WithDefault("10000")
         int clientBufferEvents();
+    }
+
+    interface Auth {
+        /**
+         * Bearer tokens, each {@code role:sha256:<hex of the token's SHA-256>} (role viewer or admin):
+         * only hashes are configured. Added to those of the tokens file.
+         */
+        java.util.Optional<List<String>> tokens();
+
+        /** One {@code role:sha256:<hex>} per line ('#' comments); created with an admin token if missing. */
+        @WithDefault("/etc/tlsscope/tokens")
+        java.nio.file.Path tokensFile();
+
+        /** Create the tokens file with a fresh admin token (printed once) when no token is configured. */
+        @WithDefault("true")
+        boolean createFirstToken();
     }
 
     interface Go {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * The packaged application (target/quarkus-app/quarkus-run.jar) started the way users start it,
  * but as the unprivileged user nobody: loading BPF is refused by the real kernel, and the service
  * must stay up, serve its API, Swagger UI and OpenAPI, and say on /q/health why it is not tracing.
+ * It starts without any API token, as a fresh installation does: it must create the tokens file
+ * with a first admin token, print the token once, and store only its hash.
  */
 class PackagedAppIT {
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
@@ -33,14 +35,19 @@ class PackagedAppIT {
 
     private static Process service;
     private static Path log;
+    private static Path tokensDirectory;
     private static int port;
+    private static String token;
 
     @BeforeAll
     static void startAsNobody() throws Exception {
         port = FreePort.pick();
         log = Files.createTempFile("tlsscope-packaged-", ".log");
+        tokensDirectory = Files.createTempDirectory("tlsscope-tokens-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx")));
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-        command.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
+        command.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
+                "-Dtlsscope.auth.tokens-file=" + tokensDirectory.resolve("tokens"), "-jar", JAR.toString()));
         service = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (status("/q/health/live") != 200) {
@@ -48,6 +55,10 @@ class PackagedAppIT {
             assertThat(System.nanoTime()).as("service answering; log:\n%s", Files.readString(log)).isLessThan(deadline);
             Thread.sleep(200);
         }
+        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("admin API token \\(shown only now\\): (\\S+)")
+                .matcher(Files.readString(log));
+        assertThat(printed.find()).as("first token printed; log:\n%s", Files.readString(log)).isTrue();
+        token = printed.group(1);
     }
 
     @AfterAll
@@ -59,6 +70,21 @@ class PackagedAppIT {
             }
         }
         Files.deleteIfExists(log);
+        Files.deleteIfExists(tokensDirectory.resolve("tokens"));
+        Files.deleteIfExists(tokensDirectory);
+    }
+
+    @Test
+    void aFreshInstallationGetsAFirstAdminTokenWhoseHashAloneIsStored() throws Exception {
+        String stored = Files.readString(tokensDirectory.resolve("tokens"));
+        assertThat(stored).doesNotContain(token).contains("admin:sha256:" + io.tlsscope.security.TokenHash.sha256Hex(token));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokensDirectory.resolve("tokens"))))
+                .isEqualTo("rw-------");
+        assertThat(get("/api/v1/counters").statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/counters"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
 
     @Test
@@ -103,7 +129,10 @@ class PackagedAppIT {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

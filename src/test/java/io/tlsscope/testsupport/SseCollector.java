@@ -24,7 +24,13 @@ public final class SseCollector implements AutoCloseable {
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     public SseCollector(URI uri) {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build();
+        this(uri, TestTokens.ADMIN);
+    }
+
+    /** Streams with the given bearer token (the test profile's admin token by default). */
+    public SseCollector(URI uri, String token) {
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token).GET().build();
         response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         response.thenAcceptAsync(lines -> lines.body()
                 .filter(line -> line.startsWith("data:"))
