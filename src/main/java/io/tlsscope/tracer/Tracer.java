@@ -56,6 +56,7 @@ public class Tracer {
     private final KernelEventDecoder decoder = new KernelEventDecoder(new MonotonicClock());
     private final AtomicLong decodeFailures = new AtomicLong();
     private final CredentialMasks credentials = new CredentialMasks();
+    private final LibraryTraffic traffic = new LibraryTraffic();
     private final AtomicLong startFailures = new AtomicLong();
     private final List<BpfLink> tracepointLinks = new ArrayList<>();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
@@ -192,6 +193,7 @@ public class Tracer {
         switch (decoded.event().get()) {
             case TlsDataEvent data -> {
                 credentials.mask(data); // before anything else can see the bytes
+                traffic.count(data.libraryId(), data.data().length, data.lastChunk());
                 bus.publish(data);
             }
             case ProcessEvent process when process.kind() == ProcessEvent.Kind.EXEC -> discovery.onExec(process.pid());
@@ -229,6 +231,11 @@ public class Tracer {
     public List<LibraryRegistry.LibraryView> libraries() {
         LibraryRegistry current = registry;
         return current == null ? List.of() : current.libraries();
+    }
+
+    /** SSL calls and bytes captured through a library since start. */
+    public LibraryTraffic.Totals traffic(int libraryId) {
+        return traffic.of(libraryId);
     }
 
     public Optional<LibraryKey> libraryKey(int libraryId) {

@@ -2,41 +2,35 @@ package io.tlsscope.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tlsscope.discovery.LibraryRegistry;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.SelfSignedCertificate;
 import io.tlsscope.testsupport.SseCollector;
 import io.tlsscope.testsupport.TlsPair;
 import io.tlsscope.testsupport.TracerApi;
-import io.tlsscope.tracer.TracerControlException;
-import io.tlsscope.tracer.Tracer;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A wrong layout forced on a library through the tracer's core API is still validated in the
- * kernel: the system libssl 3.0 forced to the 1.1.1 layout reads BIO->flags as the fd, which names
- * no socket of the process (counted), so every event keeps its true fd from the other methods.
+ * A wrong layout forced on a library through the API (PUT /api/v1/libraries/{inode}/layout) is
+ * still validated in the kernel: the system libssl 3.0 forced to the 1.1.1 layout reads
+ * BIO->flags as the fd, which names no socket of the process (counted), so every event keeps its
+ * true fd from the other methods. DELETE returns the library to detection.
  */
 @QuarkusTest
 class ForcedLayoutTest {
     private static final Path SYSTEM_LIBSSL = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
-
-    @Inject
-    Tracer tracer;
 
     @TestHTTPResource("/api/v1/events")
     URI eventsUri;
@@ -52,9 +46,9 @@ class ForcedLayoutTest {
              SseCollector sse = new SseCollector(eventsUri)) {
             TracerApi.awaitLibraryUsedBy(python.pid());
             TracerApi.awaitSseClients(clientsBefore + 1);
-            LibraryRegistry.LibraryView forced = tracer.forceLayout(inode, Optional.of("openssl-1.1.1"));
-            assertThat(forced.layout()).isEqualTo("openssl-1.1.1");
-            assertThat(forced.layoutSource()).isEqualTo("forced");
+            given().contentType("application/json").body("{\"layout\": \"openssl-1.1.1\"}")
+                    .put("/api/v1/libraries/" + inode + "/layout").then().statusCode(200)
+                    .body("layout", equalTo("openssl-1.1.1")).body("layoutSource", equalTo("forced"));
             long rejectedBefore = TracerApi.counter("kernel.fd.layout-rejected");
 
             python.exchange();
@@ -71,23 +65,19 @@ class ForcedLayoutTest {
             assertThat(given().get("/api/v1/libraries").jsonPath().getString("find { it.inode == " + inode + " }.layoutSource"))
                     .isEqualTo("forced");
         } finally {
-            LibraryRegistry.LibraryView detected = tracer.forceLayout(inode, Optional.empty());
-            assertThat(detected.layout()).isEqualTo("openssl-3.0");
-            assertThat(detected.layoutSource()).isEqualTo("detected");
+            given().delete("/api/v1/libraries/" + inode + "/layout").then().statusCode(200)
+                    .body("layout", equalTo("openssl-3.0")).body("layoutSource", equalTo("detected"));
         }
     }
 
     @Test
-    void unknownLayoutsAndInodesAreRefusedWithTheReason() {
-        long inode = given().get("/api/v1/libraries").jsonPath().getList("inode", Long.class).stream().findFirst().orElse(1L);
-        assertThatThrownBy(() -> tracer.forceLayout(inode, Optional.of("openssl-9.9")))
-                .isInstanceOfSatisfying(TracerControlException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(TracerControlException.Reason.UNKNOWN_LAYOUT);
-                    assertThat(e.getMessage()).contains("openssl-9.9").contains("openssl-3.0");
-                });
-        assertThatThrownBy(() -> tracer.forceLayout(-5, Optional.of("openssl-3.0")))
-                .isInstanceOfSatisfying(TracerControlException.class, e ->
-                        assertThat(e.reason()).isEqualTo(TracerControlException.Reason.UNKNOWN_LIBRARY));
+    void unknownLayoutsAndInodesAreRefusedWithTheReason() throws Exception {
+        long inode = (Long) Files.readAttributes(SYSTEM_LIBSSL, "unix:ino").get("ino");
+        given().contentType("application/json").body("{\"layout\": \"openssl-9.9\"}").put("/api/v1/libraries/" + inode + "/layout")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("layout")).body("detail", containsString("openssl-9.9")).body("detail", containsString("openssl-3.0"));
+        given().contentType("application/json").body("{\"layout\": \"openssl-3.0\"}").put("/api/v1/libraries/987654321/layout")
+                .then().statusCode(404).contentType("application/problem+json").body("field", equalTo("inode"));
     }
 
     private static List<JsonNode> events(SseCollector sse, long pid) {

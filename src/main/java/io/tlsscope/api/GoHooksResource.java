@@ -1,0 +1,59 @@
+package io.tlsscope.api;
+
+import io.tlsscope.tracer.Tracer;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The Go crypto/tls probes: on or off for all Go executables, or for one. */
+@Path("/api/v1/hooks/go")
+@Tag(name = "hooks")
+@Produces(MediaType.APPLICATION_JSON)
+public class GoHooksResource {
+    /** The kind LibraryRegistry gives Go executables. */
+    private static final String GO = "go";
+
+    private final Tracer tracer;
+
+    public GoHooksResource(Tracer tracer) {
+        this.tracer = tracer;
+    }
+
+    @GET
+    @Operation(summary = "Whether Go executables are probed, overall and per executable")
+    public GoHooksResponse state() {
+        return new GoHooksResponse(tracer.goHooksEnabled(), tracer.libraries().stream().filter(library -> library.kind().equals(GO))
+                .map(library -> new GoHooksResponse.Binary(library.inode(), library.paths(), library.hooksEnabled())).toList());
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch the probes of every Go executable (admin)",
+            description = "Off detaches them now (the kernel's uprobe list shrinks); on attaches them again.")
+    @APIResponse(responseCode = "503", description = "tracing is not running")
+    public GoHooksResponse switchAll(@Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {
+        tracer.setGoHooks(request.enabled());
+        return state();
+    }
+
+    @PUT
+    @Path("/{inode}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch one Go executable's probes (admin)")
+    @APIResponse(responseCode = "404", description = "no known Go executable has that inode")
+    public GoHooksResponse switchOne(@PathParam("inode") @Positive long inode,
+                                     @Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {
+        tracer.setGoHooks(inode, request.enabled());
+        return state();
+    }
+}
