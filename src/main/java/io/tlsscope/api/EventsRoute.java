@@ -5,20 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.events.EventBus;
-import io.tlsscope.events.StreamEvent;
-import io.tlsscope.events.TlsDataEvent;
-import io.tlsscope.protocol.QueryEvent;
+import io.tlsscope.tracer.Tracer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * GET /api/v1/events as a plain Vert.x route rather than a JAX-RS Multi: the JAX-RS SSE writer
  * sends one HTTP write per event and waits for it before requesting the next, which under load
  * delivered about ten times fewer events than the kernel captured (docs/benchmarks.md). Here each
- * write carries every event waiting, up to a batch. Documented in META-INF/openapi.yaml.
+ * write carries every event waiting, up to a batch. Filters: {@link EventFilter}. Every event has
+ * an SSE id; a client that reconnects with Last-Event-ID (or ?lastEventId=) first gets the kept
+ * events after it, and a "gap" event saying how many were no longer kept. Documented in
+ * META-INF/openapi.json.
  */
 @ApplicationScoped
 public class EventsRoute {
@@ -28,44 +28,61 @@ public class EventsRoute {
     private final EventViews views;
     private final ObjectMapper json;
     private final TlsscopeConfig config;
+    private final Tracer tracer;
 
-    public EventsRoute(EventBus bus, EventViews views, ObjectMapper json, TlsscopeConfig config) {
+    public EventsRoute(EventBus bus, EventViews views, ObjectMapper json, TlsscopeConfig config, Tracer tracer) {
         this.bus = bus;
         this.views = views;
         this.json = json;
         this.config = config;
+        this.tracer = tracer;
     }
 
     void register(@Observes Router router) {
-        router.get(PATH).handler(context -> {
-            String type = context.queryParams().get("type");
-            Optional<Predicate<StreamEvent>> filter = filter(type == null ? "raw" : type);
-            if (filter.isEmpty()) {
-                context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .end(problem("type must be raw, query or all, was '" + type + "'"));
-                return;
-            }
-            new SseConnection(context.response(), bus.subscribe(config.sse().clientBufferEvents(), filter.get()), views::of, json,
-                    Infrastructure.getDefaultWorkerPool()).open();
-        });
+        router.get(PATH).handler(this::stream);
     }
 
-    /** An RFC 9457 problem for a bad `type` parameter. */
-    private String problem(String detail) {
+    private void stream(RoutingContext context) {
+        EventFilter filter;
+        long lastEventId;
         try {
-            return json.writeValueAsString(Problem.badRequest("type", detail));
+            filter = EventFilter.parse(name -> context.queryParams().get(name), tracer::libraryKey);
+            lastEventId = lastEventId(context);
+        } catch (EventFilter.InvalidFilter invalid) {
+            context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(problem(Problem.badRequest(invalid.field(), invalid.getMessage())));
+            return;
+        }
+        EventBus.Resumed resumed = lastEventId < 0
+                ? new EventBus.Resumed(bus.subscribe(config.sse().clientBufferEvents(), filter.predicate()), java.util.List.of(), 0)
+                : bus.resume(lastEventId, config.sse().clientBufferEvents(), filter.predicate());
+        new SseConnection(context.response(), resumed, views::of, json, Infrastructure.getDefaultWorkerPool()).open();
+    }
+
+    /** The id to resume after: the Last-Event-ID header, else the lastEventId parameter; -1 for a fresh stream. */
+    private static long lastEventId(RoutingContext context) throws EventFilter.InvalidFilter {
+        String header = context.request().getHeader("Last-Event-ID");
+        String value = header != null ? header : context.queryParams().get("lastEventId");
+        if (value == null) {
+            return -1;
+        }
+        try {
+            long id = Long.parseLong(value.strip());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new EventFilter.InvalidFilter(header != null ? "Last-Event-ID" : "lastEventId",
+                "the event id to resume after must be a whole number of 0 or more, was '" + value + "'");
+    }
+
+    private String problem(Problem problem) {
+        try {
+            return json.writeValueAsString(problem);
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException("serialize problem", impossible);
         }
-    }
-
-    /** raw: captured plaintext chunks (the default); query: decoded statements; all: both. */
-    static Optional<Predicate<StreamEvent>> filter(String type) {
-        return switch (type) {
-            case "raw" -> Optional.of(event -> event instanceof TlsDataEvent);
-            case "query" -> Optional.of(event -> event instanceof QueryEvent);
-            case "all" -> Optional.of(event -> true);
-            default -> Optional.empty();
-        };
     }
 }

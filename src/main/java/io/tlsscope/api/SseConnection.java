@@ -2,7 +2,9 @@ package io.tlsscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
+import io.tlsscope.events.Sequenced;
 import io.tlsscope.events.StreamEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -18,14 +20,20 @@ import java.util.function.Function;
  * waiting into one HTTP write of up to {@link #MAX_BATCH} SSE events, and stops while the
  * connection's write queue is full, resuming on drain. So a slow client costs only its own events,
  * and a fast one gets many events per write instead of one write and one event-loop hop per event.
+ * Each event goes out with its bus id; a resumed stream first sends a "gap" event when ids were no
+ * longer kept, then the kept events, then live ones (skipping any the replay already carried).
  */
 final class SseConnection {
     static final int MAX_BATCH = 512;
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServerResponse response;
     private final EventSubscription subscription;
+    private final java.util.ArrayDeque<Sequenced> replay;
+    private final long missed;
+    private long lastSentId = -1;
     private final Function<StreamEvent, Object> views;
     private final ObjectMapper json;
     private final Executor worker;
@@ -33,10 +41,12 @@ final class SseConnection {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile boolean closed;
 
-    SseConnection(HttpServerResponse response, EventSubscription subscription, Function<StreamEvent, Object> views,
+    SseConnection(HttpServerResponse response, EventBus.Resumed resumed, Function<StreamEvent, Object> views,
                   ObjectMapper json, Executor worker) {
         this.response = response;
-        this.subscription = subscription;
+        this.subscription = resumed.live();
+        this.replay = new java.util.ArrayDeque<>(resumed.replay());
+        this.missed = resumed.missed();
         this.views = views;
         this.json = json;
         this.worker = worker;
@@ -53,6 +63,10 @@ final class SseConnection {
         response.drainHandler(ignored -> schedule());
         subscription.onAvailable(this::schedule);
         response.write(": tlsscope event stream\n\n");
+        if (missed > 0) {
+            response.write("event: gap\ndata: {\"missed\":" + missed + ",\"detail\":\"" + missed
+                    + " events after the requested id are no longer kept (sse.resume-missed); some may not have matched the filters\"}\n\n");
+        }
         schedule();
     }
 
@@ -84,14 +98,19 @@ final class SseConnection {
     private Buffer nextBatch() {
         Buffer batch = Buffer.buffer();
         for (int events = 0; events < MAX_BATCH; events++) {
-            StreamEvent event = subscription.poll();
-            if (event == null) {
+            Sequenced next = replay.isEmpty() ? subscription.pollSequenced() : replay.pollFirst();
+            if (next == null) {
                 break;
             }
+            if (next.id() <= lastSentId) {
+                continue; // already sent from the replay
+            }
+            lastSentId = next.id();
             try {
-                batch.appendBytes(DATA).appendBytes(json.writeValueAsBytes(views.apply(event))).appendBytes(END);
+                batch.appendBytes(ID).appendString(Long.toString(next.id())).appendBytes(DATA)
+                        .appendBytes(json.writeValueAsBytes(views.apply(next.event()))).appendBytes(END);
             } catch (JsonProcessingException impossible) {
-                throw new IllegalStateException("serialize " + event.getClass().getSimpleName(), impossible);
+                throw new IllegalStateException("serialize " + next.event().getClass().getSimpleName(), impossible);
             }
         }
         return batch;

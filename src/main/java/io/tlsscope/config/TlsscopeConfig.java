@@ -43,6 +43,10 @@ public interface TlsscopeConfig {
         /** Undelivered events held per SSE client; past that its oldest are dropped and counted. */
         @WithDefault("10000")
         int clientBufferEvents();
+
+        /** Latest events kept for clients that resume with Last-Event-ID; older ones are reported as missed. */
+        @WithDefault("10000")
+        int replayEvents();
     }
 
     interface Auth {

@@ -1,6 +1,8 @@
 package io.tlsscope.events;
 
+import io.tlsscope.config.TlsscopeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -12,22 +14,72 @@ import java.util.function.Predicate;
  */
 @ApplicationScoped
 public class EventBus {
+    /** Events kept for SSE clients that resume (Last-Event-ID) when no configuration says otherwise. */
+    static final int DEFAULT_REPLAY = 10_000;
+
     private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedBytes = new AtomicLong();
     private final AtomicLong publishedDecoded = new AtomicLong();
     private final AtomicLong droppedByClosedSubscriptions = new AtomicLong();
+    private final ReplayBuffer replay;
+    private final AtomicLong resumeMissed = new AtomicLong();
+    private long lastId;
 
-    public void publish(StreamEvent event) {
+    @Inject
+    public EventBus(TlsscopeConfig config) {
+        this(config.sse().replayEvents());
+    }
+
+    public EventBus() {
+        this(DEFAULT_REPLAY);
+    }
+
+    public EventBus(int replayEvents) {
+        this.replay = new ReplayBuffer(replayEvents);
+    }
+
+    /**
+     * Gives the event the next id, keeps it for resuming clients and offers it to every subscriber.
+     * Synchronised: the ring-buffer reader and the query decoder both publish, and every subscriber
+     * must see ids in increasing order.
+     */
+    public synchronized void publish(StreamEvent event) {
         if (event instanceof TlsDataEvent data) {
             published.incrementAndGet();
             publishedBytes.addAndGet(data.data().length);
         } else {
             publishedDecoded.incrementAndGet();
         }
+        Sequenced sequenced = new Sequenced(++lastId, event);
+        replay.add(sequenced);
         for (EventSubscription subscription : subscriptions) {
-            subscription.offer(event);
+            subscription.offer(sequenced);
         }
+    }
+
+    /**
+     * For a client resuming after lastId: a subscription to new events (made first, so nothing
+     * falls between) and the kept events after lastId that the filter accepts.
+     */
+    public synchronized Resumed resume(long lastId, int capacity, Predicate<StreamEvent> filter) {
+        EventSubscription live = subscribe(capacity, filter);
+        ReplayBuffer.Replay held = replay.after(lastId, this.lastId, filter);
+        resumeMissed.addAndGet(held.missed());
+        return new Resumed(live, held.events(), held.missed());
+    }
+
+    /** Ids resuming clients asked for that were no longer kept, over all time. */
+    public long resumeMissed() {
+        return resumeMissed.get();
+    }
+
+    /**
+     * A resumed stream: the kept events to send first, then the live subscription.
+     *
+     * @param missed ids after the client's last one that are no longer kept (some may not have matched its filter)
+     */
+    public record Resumed(EventSubscription live, java.util.List<Sequenced> replay, long missed) {
     }
 
     /** A new subscription to every event, holding at most capacity undelivered events. */

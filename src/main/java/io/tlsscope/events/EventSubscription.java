@@ -12,7 +12,7 @@ public final class EventSubscription implements AutoCloseable {
     private final int capacity;
     private final Predicate<StreamEvent> filter;
     private final Consumer<EventSubscription> onClose;
-    private final ArrayDeque<StreamEvent> queue;
+    private final ArrayDeque<Sequenced> queue;
     private long dropped;
     private Runnable listener = () -> { };
     private boolean closed;
@@ -32,8 +32,8 @@ public final class EventSubscription implements AutoCloseable {
         this.listener = newListener;
     }
 
-    void offer(StreamEvent event) {
-        if (!filter.test(event)) {
+    void offer(Sequenced event) {
+        if (!filter.test(event.event())) {
             return;
         }
         Runnable toNotify;
@@ -52,7 +52,13 @@ public final class EventSubscription implements AutoCloseable {
     }
 
     /** The oldest undelivered event, or null. */
-    public synchronized StreamEvent poll() {
+    public StreamEvent poll() {
+        Sequenced next = pollSequenced();
+        return next == null ? null : next.event();
+    }
+
+    /** The oldest undelivered event with its id, or null. */
+    public synchronized Sequenced pollSequenced() {
         return queue.pollFirst();
     }
 

@@ -252,6 +252,8 @@ public class Tracer {
         values.add(new CounterValue("events.decode-failures", decodeFailures.get(), "ring-buffer records that could not be decoded"));
         values.add(new CounterValue("sse.client-drops", bus.subscriberDrops(), "events SSE clients lost because they read too slowly"));
         values.add(new CounterValue("sse.clients", bus.subscriberCount(), "SSE clients connected now"));
+        values.add(new CounterValue("sse.resume-missed", bus.resumeMissed(),
+                "events resuming SSE clients asked for (Last-Event-ID) that were no longer kept; each client was told"));
         values.add(new CounterValue("libraries.attached", registry == null ? 0 : registry.libraries().size(), "TLS library inodes known now"));
         values.add(new CounterValue("libraries.attach-failures", registry == null ? 0 : registry.attachFailures(), "library inodes whose probes could not be attached"));
         values.add(new CounterValue("libraries.inodes-reused", registry == null ? 0 : registry.inodesReused(), "known inodes found holding another file (old one deleted), attached afresh"));

@@ -23,8 +23,17 @@ class OpenApiFileTest {
         ObjectMapper json = new ObjectMapper();
         JsonNode served = json.readTree(given().queryParam("format", "json").get("/q/openapi").asString());
         JsonNode committed = json.readTree(Commands.run(List.of("git", "show", "HEAD:openapi/openapi.json")));
-        assertThat(committed)
-                .as("openapi/openapi.json is out of date: build (./mvnw package), then commit openapi/")
-                .isEqualTo(served);
+        List<String> differing = new java.util.ArrayList<>();
+        for (String section : List.of("/paths", "/components/schemas", "/components/securitySchemes", "/info", "/security")) {
+            JsonNode mine = committed.at(section);
+            JsonNode theirs = served.at(section);
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            mine.fieldNames().forEachRemaining(names::add);
+            theirs.fieldNames().forEachRemaining(names::add);
+            names.stream().filter(name -> !mine.path(name).equals(theirs.path(name))).forEach(name -> differing.add(section + "/" + name));
+        }
+        assertThat(differing).as("openapi/openapi.json is out of date: build (./mvnw package), then commit openapi/; differing")
+                .isEmpty();
+        assertThat(committed).as("the whole document").isEqualTo(served);
     }
 }

@@ -12,6 +12,26 @@ import org.junit.jupiter.api.Test;
 
 class EventBusTest {
 
+    @Test
+    void aResumeGetsTheKeptEventsAfterItsIdAndCountsWhatFellOut() {
+        EventBus bus = new EventBus(3);
+        for (int i = 1; i <= 5; i++) {
+            bus.publish(event(i)); // ids 1..5; ids 3, 4, 5 kept
+        }
+        EventBus.Resumed fresh = bus.resume(4, 10, event -> true);
+        assertThat(fresh.replay()).extracting(Sequenced::id).containsExactly(5L);
+        assertThat(fresh.missed()).isZero();
+        EventBus.Resumed late = bus.resume(1, 10, event -> true);
+        assertThat(late.replay()).extracting(Sequenced::id).containsExactly(3L, 4L, 5L);
+        assertThat(late.missed()).as("id 2 fell out").isEqualTo(1);
+        EventBus.Resumed filtered = bus.resume(0, 10, event -> ((TlsDataEvent) event).chunkSequence() % 2 == 0);
+        assertThat(filtered.replay()).extracting(Sequenced::id).containsExactly(4L);
+        assertThat(filtered.missed()).isEqualTo(2);
+        assertThat(bus.resumeMissed()).isEqualTo(3);
+        bus.publish(event(6));
+        assertThat(late.live().pollSequenced().id()).as("the live subscription goes on from the next id").isEqualTo(6);
+    }
+
     private static TlsDataEvent event(int sequence) {
         return new TlsDataEvent(Instant.now(), "1:" + sequence, 1, 1, "test", Direction.WRITE, SslFunction.SSL_WRITE,
                 1, 0, 3, FdMethod.LAYOUT, 0, null, 0, 1, sequence, true, false, new byte[] {(byte) sequence});

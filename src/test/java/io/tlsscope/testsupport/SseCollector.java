@@ -14,27 +14,64 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** A real SSE client of /api/v1/events that keeps every JSON event it receives. */
+/**
+ * A real SSE client of /api/v1/events that keeps every JSON event it receives, with its SSE id,
+ * and the data of named events (such as "gap").
+ */
 public final class SseCollector implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final List<Long> ids = new CopyOnWriteArrayList<>();
+    private final List<String> named = new CopyOnWriteArrayList<>();
+    private long pendingId = -1;
+    private String pendingName;
     // HTTP/1.1 like curl -N; the JDK client would otherwise upgrade to h2c
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     public SseCollector(URI uri) {
-        this(uri, TestTokens.ADMIN);
+        this(uri, TestTokens.ADMIN, null);
     }
 
     /** Streams with the given bearer token (the test profile's admin token by default). */
     public SseCollector(URI uri, String token) {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + token).GET().build();
-        response = client.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        response.thenAcceptAsync(lines -> lines.body()
-                .filter(line -> line.startsWith("data:"))
-                .forEach(line -> events.add(parse(line.substring("data:".length()).trim()))));
+        this(uri, token, null);
+    }
+
+    /** Resumes after lastEventId (sent as Last-Event-ID), with the admin token. */
+    public static SseCollector resuming(URI uri, long lastEventId) {
+        return new SseCollector(uri, TestTokens.ADMIN, lastEventId);
+    }
+
+    private SseCollector(URI uri, String token, Long lastEventId) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token).GET();
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", Long.toString(lastEventId));
+        }
+        response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+        response.thenAcceptAsync(lines -> lines.body().forEach(this::line));
+    }
+
+    /** SSE lines: "id: N", "event: NAME", "data: JSON", a blank line ends the message. */
+    private synchronized void line(String line) {
+        if (line.startsWith("id:")) {
+            pendingId = Long.parseLong(line.substring(3).trim());
+        } else if (line.startsWith("event:")) {
+            pendingName = line.substring(6).trim();
+        } else if (line.startsWith("data:")) {
+            JsonNode data = parse(line.substring("data:".length()).trim());
+            if (pendingName == null) {
+                events.add(data);
+                ids.add(pendingId);
+            } else {
+                named.add(pendingName + " " + data);
+            }
+        } else if (line.isEmpty()) {
+            pendingId = -1;
+            pendingName = null;
+        }
     }
 
     private static JsonNode parse(String json) {
@@ -51,6 +88,16 @@ public final class SseCollector implements AutoCloseable {
 
     public List<JsonNode> events(Predicate<JsonNode> filter) {
         return events.stream().filter(filter).toList();
+    }
+
+    /** The SSE ids of the events, in the same order. */
+    public synchronized List<Long> ids() {
+        return List.copyOf(ids);
+    }
+
+    /** Named SSE events received ("NAME DATA"), e.g. the gap notice of a resume. */
+    public List<String> namedEvents() {
+        return List.copyOf(named);
     }
 
     @Override

@@ -1,0 +1,129 @@
+package io.tlsscope.api;
+
+import io.tlsscope.conn.TcpTuple;
+import io.tlsscope.discovery.LibraryKey;
+import io.tlsscope.events.StreamEvent;
+import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.QueryEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+
+/**
+ * The filters of GET /api/v1/events, all optional and combined with AND: type (raw, query, all),
+ * pid, comm, inode (the library that captured a raw event), port (either end of the connection),
+ * user and database (query events: raw events carry neither, so they never match these), contains
+ * (in a query's statement, or in a raw event's bytes read as Latin-1 text).
+ */
+record EventFilter(Predicate<StreamEvent> predicate) {
+
+    /** A query parameter that does not parse: which one, and why. */
+    static final class InvalidFilter extends Exception {
+        private final String field;
+
+        InvalidFilter(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+
+    /** Query parameter values by name (null when absent). */
+    interface Parameters {
+        String get(String name);
+    }
+
+    static EventFilter parse(Parameters parameters, IntFunction<Optional<LibraryKey>> libraries) throws InvalidFilter {
+        List<Predicate<StreamEvent>> all = new ArrayList<>();
+        String type = Optional.ofNullable(parameters.get("type")).orElse("raw");
+        all.add(switch (type) {
+            case "raw" -> event -> event instanceof TlsDataEvent;
+            case "query" -> event -> event instanceof QueryEvent;
+            case "all" -> event -> true;
+            default -> throw new InvalidFilter("type", "type must be raw, query or all, was '" + type + "'");
+        });
+        Long pid = number(parameters, "pid", 1, Integer.MAX_VALUE);
+        if (pid != null) {
+            all.add(event -> processId(event) == pid);
+        }
+        String comm = parameters.get("comm");
+        if (comm != null) {
+            all.add(event -> comm.equals(processName(event)));
+        }
+        Long inode = number(parameters, "inode", 1, Long.MAX_VALUE);
+        if (inode != null) {
+            all.add(event -> event instanceof TlsDataEvent data
+                    && libraries.apply(data.libraryId()).map(LibraryKey::inode).filter(inode::equals).isPresent());
+        }
+        Long port = number(parameters, "port", 1, 65535);
+        if (port != null) {
+            all.add(event -> tuple(event).filter(tuple -> tuple.source().getPort() == port || tuple.destination().getPort() == port)
+                    .isPresent());
+        }
+        addQueryField(all, parameters.get("user"), connection -> connection.user());
+        addQueryField(all, parameters.get("database"), connection -> connection.database());
+        String contains = parameters.get("contains");
+        if (contains != null) {
+            all.add(event -> switch (event) {
+                case QueryEvent query -> query.statement() != null && query.statement().contains(contains);
+                case TlsDataEvent data -> new String(data.data(), StandardCharsets.ISO_8859_1).contains(contains);
+                default -> false;
+            });
+        }
+        return new EventFilter(all.stream().reduce(event -> true, Predicate::and));
+    }
+
+    private static void addQueryField(List<Predicate<StreamEvent>> all, String wanted,
+                                      Function<io.tlsscope.protocol.ConnectionInfo, String> field) {
+        if (wanted != null) {
+            all.add(event -> event instanceof QueryEvent query && wanted.equals(field.apply(query.connection())));
+        }
+    }
+
+    private static Long number(Parameters parameters, String name, long min, long max) throws InvalidFilter {
+        String value = parameters.get(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below with the range
+        }
+        throw new InvalidFilter(name, name + " must be a whole number from " + min + " to " + max + ", was '" + value + "'");
+    }
+
+    private static long processId(StreamEvent event) {
+        return switch (event) {
+            case TlsDataEvent data -> data.pid();
+            case QueryEvent query -> query.connection().pid();
+            default -> -1;
+        };
+    }
+
+    private static String processName(StreamEvent event) {
+        return switch (event) {
+            case TlsDataEvent data -> data.comm();
+            case QueryEvent query -> query.connection().comm();
+            default -> null;
+        };
+    }
+
+    private static Optional<TcpTuple> tuple(StreamEvent event) {
+        return Optional.ofNullable(switch (event) {
+            case TlsDataEvent data -> data.tuple();
+            case QueryEvent query -> query.connection().tuple();
+            default -> null;
+        });
+    }
+}

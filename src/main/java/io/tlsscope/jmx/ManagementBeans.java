@@ -1,0 +1,98 @@
+package io.tlsscope.jmx;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.tlsscope.discovery.LibraryRegistry;
+import io.tlsscope.metrics.AllCounters;
+import io.tlsscope.tracer.CounterValue;
+import io.tlsscope.tracer.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.jboss.logging.Logger;
+
+/**
+ * Registers the service's MXBeans on the platform MBean server: counters, libraries, and the Go
+ * switch as operations (each switch leaves an audit line, as the REST API's do). Reachable with
+ * any JMX client through the JVM's own remote JMX settings (see README).
+ */
+@ApplicationScoped
+public class ManagementBeans {
+    private static final Logger LOG = Logger.getLogger(ManagementBeans.class);
+    private static final Logger AUDIT = Logger.getLogger("io.tlsscope.audit");
+
+    private final AllCounters counters;
+    private final Tracer tracer;
+    private final Map<ObjectName, Object> beans = new LinkedHashMap<>();
+
+    public ManagementBeans(AllCounters counters, Tracer tracer) {
+        this.counters = counters;
+        this.tracer = tracer;
+    }
+
+    void onStart(@Observes StartupEvent start) throws JMException {
+        beans.put(new ObjectName("io.tlsscope:type=Counters"), (CountersMXBean) this::counterValues);
+        beans.put(new ObjectName("io.tlsscope:type=Libraries"), (LibrariesMXBean) this::librarySummaries);
+        beans.put(new ObjectName("io.tlsscope:type=GoHooks"), new GoHooks());
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (Map.Entry<ObjectName, Object> bean : beans.entrySet()) {
+            if (!server.isRegistered(bean.getKey())) {
+                server.registerMBean(bean.getValue(), bean.getKey());
+            }
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent stop) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        for (ObjectName name : beans.keySet()) {
+            try {
+                server.unregisterMBean(name);
+            } catch (JMException alreadyGone) {
+                LOG.debugf("MBean %s was not registered: %s", name, alreadyGone.getMessage());
+            }
+        }
+    }
+
+    private Map<String, Long> counterValues() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (CounterValue counter : counters.all()) {
+            values.put(counter.name(), counter.value());
+        }
+        return values;
+    }
+
+    private List<String> librarySummaries() {
+        return tracer.libraries().stream().map(ManagementBeans::summary).toList();
+    }
+
+    private static String summary(LibraryRegistry.LibraryView library) {
+        return "inode=%d kind=%s version=%s layout=%s (%s) paths=%s".formatted(library.inode(), library.kind(),
+                library.version(), library.layout(), library.layoutSource(), library.paths());
+    }
+
+    /** The Go switch; a refusal (tracing down, unknown inode) reaches the JMX client as its message. */
+    private final class GoHooks implements GoHooksMXBean {
+        @Override
+        public boolean isEnabled() {
+            return tracer.goHooksEnabled();
+        }
+
+        @Override
+        public void switchAll(boolean enabled) {
+            tracer.setGoHooks(enabled);
+            AUDIT.infof("admin change via JMX: Go hooks %s", enabled ? "on" : "off");
+        }
+
+        @Override
+        public void switchOne(long inode, boolean enabled) {
+            tracer.setGoHooks(inode, enabled);
+            AUDIT.infof("admin change via JMX: Go hooks %s for inode %d", enabled ? "on" : "off", inode);
+        }
+    }
+}

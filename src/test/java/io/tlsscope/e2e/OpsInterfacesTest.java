@@ -1,0 +1,78 @@
+package io.tlsscope.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.testsupport.FreePort;
+import io.tlsscope.testsupport.LogLines;
+import io.tlsscope.testsupport.TracerApi;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What ops tools read besides the REST API: Prometheus metrics at /q/metrics and the MXBeans over a
+ * real remote JMX connection (an RMI connector server on a free loopback port, as
+ * -Dcom.sun.management.jmxremote.port opens one, and a JMXConnectorFactory client).
+ */
+@QuarkusTest
+class OpsInterfacesTest {
+
+    @Test
+    void prometheusHasEveryCounterWithItsDescription() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("# HELP tlsscope_events_published plaintext chunks delivered to the event bus")
+                .contains("# TYPE tlsscope_kernel_ringbuf_drops counter")
+                .contains("# TYPE tlsscope_sse_clients gauge")
+                .contains("tlsscope_decoder_queries_total");
+        long published = TracerApi.counter("events.published");
+        double scraped = Double.parseDouble(metrics.lines().filter(line -> line.startsWith("tlsscope_events_published_total "))
+                .findFirst().orElseThrow().split(" ")[1]);
+        assertThat(scraped).as("a counter's value, read at about the same time").isLessThanOrEqualTo(published + 1000)
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void countersLibrariesAndTheGoSwitchOverRemoteJmx() throws Exception {
+        // the stub travels in the URL (no RMI registry lookup: Quarkus disables JNDI)
+        JMXServiceURL address = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + FreePort.pick());
+        JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(address, null, ManagementFactory.getPlatformMBeanServer());
+        server.start();
+        try (JMXConnector client = JMXConnectorFactory.connect(server.getAddress()); LogLines log = LogLines.capture()) {
+            MBeanServerConnection connection = client.getMBeanServerConnection();
+            TabularData counters = (TabularData) connection.getAttribute(new ObjectName("io.tlsscope:type=Counters"), "Counters");
+            CompositeData published = counters.get(new Object[] {"events.published"});
+            assertThat(published).isNotNull();
+            assertThat((Long) published.get("value")).isGreaterThanOrEqualTo(0L);
+            assertThat(counters.size()).isEqualTo(given().get("/api/v1/counters").jsonPath().getList("name").size());
+
+            String[] libraries = (String[]) connection.getAttribute(new ObjectName("io.tlsscope:type=Libraries"), "Libraries");
+            List<Long> inodes = given().get("/api/v1/libraries").jsonPath().getList("inode", Long.class);
+            assertThat(libraries).hasSize(inodes.size());
+            inodes.forEach(inode -> assertThat(String.join("\n", libraries)).contains("inode=" + inode));
+
+            ObjectName goHooks = new ObjectName("io.tlsscope:type=GoHooks");
+            try {
+                connection.invoke(goHooks, "switchAll", new Object[] {false}, new String[] {"boolean"});
+                assertThat((Boolean) connection.getAttribute(goHooks, "Enabled")).isFalse();
+                assertThat(given().get("/api/v1/hooks/go").jsonPath().getBoolean("enabled")).isFalse();
+            } finally {
+                connection.invoke(goHooks, "switchAll", new Object[] {true}, new String[] {"boolean"});
+            }
+            assertThat((Boolean) connection.getAttribute(goHooks, "Enabled")).isTrue();
+            assertThat(log.lines()).anyMatch(line -> line.contains("admin change via JMX: Go hooks off"));
+        } finally {
+            server.stop();
+        }
+    }
+}
