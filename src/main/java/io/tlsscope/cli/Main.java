@@ -12,7 +12,9 @@ import java.util.Set;
  */
 @QuarkusMain
 public final class Main {
-    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("inspect", "token", "help", "-h", "--help", "-V", "--version");
+    /** Everything but serve: local tools and clients of a running service. */
+    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("inspect", "token", "libraries", "counters", "layout", "go-hooks", "events",
+            "completion", "help", "-h", "--help", "-V", "--version");
 
     Main() {
         // package-private: Quarkus registers the @QuarkusMain class as a bean

@@ -1,13 +1,20 @@
 package io.tlsscope.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import io.tlsscope.cli.client.CompletionCommand;
+import io.tlsscope.cli.client.CountersCommand;
+import io.tlsscope.cli.client.EventsCommand;
+import io.tlsscope.cli.client.GoHooksCommand;
+import io.tlsscope.cli.client.LayoutCommand;
+import io.tlsscope.cli.client.LibrariesCommand;
 import picocli.CommandLine.Command;
 
 /** {@code tlsscope}: without a subcommand it serves, like {@code tlsscope serve}. */
 @TopCommand
 @Command(name = "tlsscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Captures TLS plaintext with eBPF and decodes database traffic.",
-        subcommands = {ServeCommand.class, InspectCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, InspectCommand.class, TokenCommand.class, LibrariesCommand.class,
+                CountersCommand.class, LayoutCommand.class, GoHooksCommand.class, EventsCommand.class, CompletionCommand.class})
 public class TlsscopeCommand implements Runnable {
     private final ServeCommand serve;
 
