@@ -3,6 +3,7 @@
 #   scripts/deps.sh              build, run and test packages
 #   scripts/deps.sh --build-only build and run packages only (what ./run.sh needs)
 #   scripts/deps.sh --bench      also what bench/pgbench-tls.sh needs
+#   scripts/deps.sh --demo       build and run packages, and PostgreSQL for scripts/demo.sh
 set -euo pipefail
 
 build_packages=(clang llvm libbpf-dev libbpf1 linux-libc-dev gcc)
@@ -14,11 +15,13 @@ test_packages=(postgresql-15 postgresql-client-15 openssl procps util-linux pyth
   ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go mariadb-server mariadb-client)
 
 bench_packages=(bpftrace curl python3)
+demo_packages=(postgresql-15 postgresql-client-15 openssl util-linux curl python3)
 
 packages=("${build_packages[@]}")
 case "${1:-}" in
   --build-only) ;;
   --bench) packages+=("${test_packages[@]}" "${bench_packages[@]}") ;;
+  --demo) packages+=("${demo_packages[@]}") ;;
   *) packages+=("${test_packages[@]}") ;;
 esac
 

@@ -98,7 +98,7 @@ public class TokenStore {
                     "# tlsscope API tokens: role:sha256:<hex of the token's SHA-256>, one per line\n"
                             + TokenHash.configLine(Role.ADMIN, token) + "\n");
         } catch (IOException | UnsupportedOperationException e) {
-            LOG.warnf("cannot create the tokens file %s: %s", file, e.getMessage());
+            LOG.warnf("cannot create the tokens file %s: %s", file, e);
             return;
         }
         // printed once, to the console only: the file keeps just its hash

@@ -43,8 +43,9 @@ class PackagedAppIT {
     static void startAsNobody() throws Exception {
         port = FreePort.pick();
         log = Files.createTempFile("tlsscope-packaged-", ".log");
-        tokensDirectory = Files.createTempDirectory("tlsscope-tokens-",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx")));
+        tokensDirectory = Files.createTempDirectory("tlsscope-tokens-");
+        // writable by nobody (set after creation: the umask would narrow a creation attribute)
+        Files.setPosixFilePermissions(tokensDirectory, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
         command.addAll(List.of(JAVA, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
                 "-Dtlsscope.auth.tokens-file=" + tokensDirectory.resolve("tokens"), "-jar", JAR.toString()));
