@@ -2,7 +2,6 @@ package io.tlsscope.protocol;
 
 import io.tlsscope.bpf.abi.Direction;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,12 +14,7 @@ public final class ConnectionOpenings {
     private static final int MAX_CONNECTIONS = 16384;
 
     private final int needed;
-    private final Map<String, byte[][]> pending = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[][]> eldest) {
-            return size() > MAX_CONNECTIONS;
-        }
-    };
+    private final Map<String, byte[][]> pending = new LruMap<>(MAX_CONNECTIONS);
 
     /**
      * A direction's first bytes.

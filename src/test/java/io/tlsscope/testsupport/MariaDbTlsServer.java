@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private MariaDB (Debian 12: 10.11) for one test class: its own data directory under /tmp, a
@@ -157,13 +155,7 @@ public final class MariaDbTlsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + pamService(), e);
         }
-        if (Files.exists(directory)) {
-            try (Stream<Path> paths = Files.walk(directory)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException("delete " + directory, e);
-            }
-        }
+        TestDirectories.deleteRecursively(directory);
     }
 
     private static void sleep(long millis) {

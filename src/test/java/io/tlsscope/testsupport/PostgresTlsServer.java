@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A private PostgreSQL 15 for one test class: its own data dir under /tmp, a self-signed
@@ -162,18 +160,7 @@ public final class PostgresTlsServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        deleteRecursively(directory);
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("delete " + root, e);
-        }
+        TestDirectories.deleteRecursively(directory);
     }
 
     private static void sleep(long millis) {

@@ -5,8 +5,8 @@ import static io.tlsscope.protocol.mysql.MySqlProtocol.*;
 import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.ConnectionOpenings;
+import io.tlsscope.protocol.LruMap;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -31,12 +31,7 @@ public final class MySqlCredentialMask {
     private enum Field { SKIP, MASK, MASK_AUTH, HANDSHAKE_FIXED, USER, AUTH_LENGTH, AUTH_TO_NUL, COMMAND, CHANGE_USER_NAME }
 
     private final ConnectionOpenings openings = new ConnectionOpenings(8);
-    private final Map<String, Cursor> connections = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Cursor> eldest) {
-            return size() > MAX_CONNECTIONS;
-        }
-    };
+    private final Map<String, Cursor> connections = new LruMap<>(MAX_CONNECTIONS);
 
     /** Where the walk through one connection's frontend bytes stands. */
     private static final class Cursor {

@@ -3,9 +3,9 @@ package io.tlsscope.protocol.postgres;
 import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.ConnectionOpenings;
+import io.tlsscope.protocol.LruMap;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -21,12 +21,7 @@ public final class PgCredentialMask {
     /** Bytes a blanked credential is overwritten with. */
     static final byte MASK = '*';
 
-    private final Map<String, Cursor> connections = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Cursor> eldest) {
-            return size() > MAX_CONNECTIONS;
-        }
-    };
+    private final Map<String, Cursor> connections = new LruMap<>(MAX_CONNECTIONS);
 
     /** Where the walk through one connection's frontend bytes stands. */
     private static final class Cursor {

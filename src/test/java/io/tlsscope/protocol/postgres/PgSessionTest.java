@@ -2,22 +2,15 @@ package io.tlsscope.protocol.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.QueryEvent;
-import java.io.IOException;
+import io.tlsscope.testsupport.RecordedCalls;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * backend, pgbench -M extended and -M prepared, PostgreSQL 15 over TLS, recorded from the SSE stream).
  */
 class PgSessionTest {
-    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/pg");
     private static final List<String> PSQL_STATEMENTS = List.of(
             "CREATE TABLE items (id int primary key, name text)",
             "INSERT INTO items VALUES (1,'one'),(2,'two'),(3,'three')",
@@ -33,12 +25,8 @@ class PgSessionTest {
             "SELECT * FROM missing_table",
             "UPDATE items SET name = 'uno' WHERE id = 1");
 
-    /** One captured SSL call. */
-    private record Call(String connection, boolean write, byte[] data) {
-    }
-
     @Test
-    void psqlSimpleQueriesWithTheirOutcomesFromTheClientSide() throws IOException {
+    void psqlSimpleQueriesWithTheirOutcomesFromTheClientSide() {
         List<QueryEvent> events = replay("psql-client", "client", 0);
         assertThat(events).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
         assertThat(events.get(0).commandTag()).isEqualTo("CREATE TABLE");
@@ -61,14 +49,14 @@ class PgSessionTest {
     }
 
     @Test
-    void theBackendSideSeesTheSameStatements() throws IOException {
+    void theBackendSideSeesTheSameStatements() {
         List<QueryEvent> events = replay("psql-backend", "server", 0);
         assertThat(events).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
         assertThat(events.get(3).sqlState()).isEqualTo("42P01");
     }
 
     @Test
-    void extendedProtocolExecutionsWithTheirBoundParameters() throws IOException {
+    void extendedProtocolExecutionsWithTheirBoundParameters() {
         for (String fixture : List.of("pgbench-extended-client", "pgbench-prepared-client")) {
             List<QueryEvent> selects = replay(fixture, "client", 0).stream()
                     .filter(event -> event.statement().startsWith("SELECT abalance")).toList();
@@ -82,7 +70,7 @@ class PgSessionTest {
     }
 
     @Test
-    void copyIsSummarisedAndNoticesJoinTheirStatement() throws IOException {
+    void copyIsSummarisedAndNoticesJoinTheirStatement() {
         for (String fixture : List.of("copy-notice-client", "copy-notice-backend")) {
             String side = fixture.endsWith("client") ? "client" : "server";
             List<QueryEvent> events = replay(fixture, side, 0);
@@ -106,7 +94,7 @@ class PgSessionTest {
     }
 
     @Test
-    void howTheApplicationSplitItsCallsDoesNotMatter() throws IOException {
+    void howTheApplicationSplitItsCallsDoesNotMatter() {
         List<String> whole = replay("psql-client", "client", 0).stream().map(QueryEvent::toString).toList();
         for (int size : new int[] {1, 3, 7, 64}) {
             assertThat(replay("psql-client", "client", size).stream().map(QueryEvent::toString).toList())
@@ -115,7 +103,7 @@ class PgSessionTest {
     }
 
     @Test
-    void garbageDesynchronisesWithoutThrowingAndTheStreamRecovers() throws IOException {
+    void garbageDesynchronisesWithoutThrowingAndTheStreamRecovers() {
         List<QueryEvent> events = new ArrayList<>();
         PgSession session = new PgSession("client", connection(), events::add);
         session.frontend(new byte[] {'Q', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}, Instant.now());
@@ -136,43 +124,8 @@ class PgSessionTest {
         assertThat(events).singleElement().satisfies(event -> assertThat(event.toString()).doesNotContain("s3cret"));
     }
 
-    private static List<QueryEvent> replay(String fixture, String side, int pieceSize) throws IOException {
-        List<QueryEvent> events = new ArrayList<>();
-        Map<String, PgSession> sessions = new LinkedHashMap<>();
-        for (Call call : calls(fixture)) {
-            PgSession session = sessions.computeIfAbsent(call.connection(), key -> new PgSession(side, connection(), events::add));
-            boolean frontendBytes = call.write() == side.equals("client");
-            for (byte[] piece : pieces(call.data(), pieceSize)) {
-                if (frontendBytes) {
-                    session.frontend(piece, Instant.EPOCH);
-                } else {
-                    session.backend(piece, Instant.EPOCH);
-                }
-            }
-        }
-        return events;
-    }
-
-    private static List<Call> calls(String fixture) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<Call> calls = new ArrayList<>();
-        for (String line : Files.readAllLines(FIXTURES.resolve(fixture + ".jsonl"))) {
-            JsonNode event = json.readTree(line);
-            calls.add(new Call(event.get("ssl").asText(), event.get("direction").asText().equals("write"),
-                    Base64.getDecoder().decode(event.get("base64").asText())));
-        }
-        return calls;
-    }
-
-    private static List<byte[]> pieces(byte[] data, int size) {
-        if (size <= 0) {
-            return List.of(data);
-        }
-        List<byte[]> pieces = new ArrayList<>();
-        for (int start = 0; start < data.length; start += size) {
-            pieces.add(Arrays.copyOfRange(data, start, Math.min(data.length, start + size)));
-        }
-        return pieces;
+    private static List<QueryEvent> replay(String fixture, String side, int pieceSize) {
+        return RecordedCalls.replay("pg/" + fixture, side, pieceSize, sink -> new PgSession(side, connection(), sink));
     }
 
     private static ConnectionInfo connection() {
