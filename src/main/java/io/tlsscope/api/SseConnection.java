@@ -66,6 +66,9 @@ final class SseConnection {
         if (missed > 0) {
             response.write("event: gap\ndata: {\"missed\":" + missed + ",\"detail\":\"" + missed
                     + " events after the requested id are no longer kept (sse.resume-missed); some may not have matched the filters\"}\n\n");
+        } else if (missed < 0) {
+            response.write("event: gap\ndata: {\"missed\":-1,\"detail\":\"the requested id is from before the service started;"
+                    + " how many events came between is unknown\"}\n\n");
         }
         schedule();
     }

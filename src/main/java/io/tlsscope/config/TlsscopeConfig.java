@@ -47,6 +47,10 @@ public interface TlsscopeConfig {
         /** Latest events kept for clients that resume with Last-Event-ID; older ones are reported as missed. */
         @WithDefault("10000")
         int replayEvents();
+
+        /** ... and at most this many bytes of them (captured data plus about 256 bytes per event). */
+        @WithDefault("67108864")
+        long replayBytes();
     }
 
     interface Auth {

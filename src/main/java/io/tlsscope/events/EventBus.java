@@ -16,8 +16,10 @@ import java.util.function.Predicate;
 public class EventBus {
     /** Events kept for SSE clients that resume (Last-Event-ID) when no configuration says otherwise. */
     static final int DEFAULT_REPLAY = 10_000;
+    static final long DEFAULT_REPLAY_BYTES = 64L << 20;
 
     private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<EventSubscription> internal = new CopyOnWriteArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedBytes = new AtomicLong();
     private final AtomicLong publishedDecoded = new AtomicLong();
@@ -28,15 +30,15 @@ public class EventBus {
 
     @Inject
     public EventBus(TlsscopeConfig config) {
-        this(config.sse().replayEvents());
+        this(config.sse().replayEvents(), config.sse().replayBytes());
     }
 
     public EventBus() {
-        this(DEFAULT_REPLAY);
+        this(DEFAULT_REPLAY, DEFAULT_REPLAY_BYTES);
     }
 
-    public EventBus(int replayEvents) {
-        this.replay = new ReplayBuffer(replayEvents);
+    public EventBus(int replayEvents, long replayBytes) {
+        this.replay = new ReplayBuffer(replayEvents, replayBytes);
     }
 
     /**
@@ -56,6 +58,19 @@ public class EventBus {
         for (EventSubscription subscription : subscriptions) {
             subscription.offer(sequenced);
         }
+        for (EventSubscription subscription : internal) {
+            subscription.offer(sequenced);
+        }
+    }
+
+    /**
+     * A subscription of the service's own (the query decoder): it gets every event like a client but
+     * is not one, so it is not counted in sse.clients or sse.client-drops; its owner counts its drops.
+     */
+    public EventSubscription subscribeInternal(int capacity, Predicate<StreamEvent> filter) {
+        EventSubscription subscription = new EventSubscription(capacity, filter, internal::remove);
+        internal.add(subscription);
+        return subscription;
     }
 
     /**
@@ -65,7 +80,7 @@ public class EventBus {
     public synchronized Resumed resume(long lastId, int capacity, Predicate<StreamEvent> filter) {
         EventSubscription live = subscribe(capacity, filter);
         ReplayBuffer.Replay held = replay.after(lastId, this.lastId, filter);
-        resumeMissed.addAndGet(held.missed());
+        resumeMissed.addAndGet(Math.max(0, held.missed()));
         return new Resumed(live, held.events(), held.missed());
     }
 
@@ -77,7 +92,8 @@ public class EventBus {
     /**
      * A resumed stream: the kept events to send first, then the live subscription.
      *
-     * @param missed ids after the client's last one that are no longer kept (some may not have matched its filter)
+     * @param missed ids after the client's last one that are no longer kept (some may not have matched its
+     *               filter), or -1 when the id is from before the service started: what came between is unknown
      */
     public record Resumed(EventSubscription live, java.util.List<Sequenced> replay, long missed) {
     }

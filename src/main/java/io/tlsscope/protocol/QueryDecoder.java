@@ -72,7 +72,7 @@ public class QueryDecoder {
     }
 
     void onStart(@Observes StartupEvent startup) {
-        subscription = bus.subscribe(QUEUE, event -> event instanceof TlsDataEvent);
+        subscription = bus.subscribeInternal(QUEUE, event -> event instanceof TlsDataEvent);
         Object wake = new Object();
         subscription.onAvailable(() -> {
             synchronized (wake) {

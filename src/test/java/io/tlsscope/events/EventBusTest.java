@@ -14,7 +14,7 @@ class EventBusTest {
 
     @Test
     void aResumeGetsTheKeptEventsAfterItsIdAndCountsWhatFellOut() {
-        EventBus bus = new EventBus(3);
+        EventBus bus = new EventBus(3, 1 << 20);
         for (int i = 1; i <= 5; i++) {
             bus.publish(event(i)); // ids 1..5; ids 3, 4, 5 kept
         }
@@ -30,6 +30,22 @@ class EventBusTest {
         assertThat(bus.resumeMissed()).isEqualTo(3);
         bus.publish(event(6));
         assertThat(late.live().pollSequenced().id()).as("the live subscription goes on from the next id").isEqualTo(6);
+        assertThat(bus.resume(99, 10, event -> true).missed()).as("an id from before a restart").isEqualTo(-1);
+    }
+
+    @Test
+    void theReplayIsBoundedByBytesTooAndInternalSubscribersAreNoClients() {
+        EventBus bus = new EventBus(1000, 3 * (256 + 1));
+        for (int i = 1; i <= 10; i++) {
+            bus.publish(event(i)); // 1 byte of data each, about 256 bytes of event
+        }
+        assertThat(bus.resume(0, 10, event -> true).replay()).extracting(Sequenced::id).containsExactly(8L, 9L, 10L);
+        EventSubscription decoder = bus.subscribeInternal(1, event -> true);
+        bus.publish(event(11));
+        bus.publish(event(12));
+        assertThat(decoder.dropped()).isEqualTo(1);
+        assertThat(bus.subscriberCount()).as("the resume's subscription only").isEqualTo(1);
+        assertThat(bus.subscriberDrops()).isZero();
     }
 
     private static TlsDataEvent event(int sequence) {
