@@ -110,6 +110,10 @@ public final class LibraryRegistry {
             if (hooksWanted(entry)) {
                 attach(entry, mapping);
             }
+        } else if (entry.attachment == null && entry.attachError != null && hooksWanted(entry)) {
+            // the last attempt failed, e.g. the process whose /proc/PID/root path it used exited
+            // meanwhile: this process maps the file now, so try again through it
+            attach(entry, mapping);
         }
         entry.mapping = mapping;
         entry.paths.add(mapping.file().path());
