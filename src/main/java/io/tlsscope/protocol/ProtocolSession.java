@@ -20,4 +20,7 @@ public interface ProtocolSession {
 
     /** Times a direction could not be framed and was resynchronised. */
     long desyncs();
+
+    /** The connection as far as decoded: process, 4-tuple, protocol, user, database. */
+    ConnectionInfo connection();
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -198,6 +199,17 @@ public class QueryDecoder {
     private void publish(QueryEvent query) {
         queries.incrementAndGet();
         bus.publish(query);
+    }
+
+    /** The database connections being decoded now, as far as known (protocol, user, database). */
+    public synchronized List<ConnectionInfo> databaseConnections() {
+        List<ConnectionInfo> known = new java.util.ArrayList<>();
+        for (ConnectionState state : connections.values()) {
+            if (state.session != null) {
+                known.add(state.session.connection());
+            }
+        }
+        return known;
     }
 
     public long queries() {

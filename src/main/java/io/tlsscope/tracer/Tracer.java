@@ -57,6 +57,7 @@ public class Tracer {
     private final AtomicLong decodeFailures = new AtomicLong();
     private final CredentialMasks credentials = new CredentialMasks();
     private final LibraryTraffic traffic = new LibraryTraffic();
+    private final ConnectionActivity activity = new ConnectionActivity();
     private final AtomicLong startFailures = new AtomicLong();
     private final List<BpfLink> tracepointLinks = new ArrayList<>();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
@@ -194,6 +195,7 @@ public class Tracer {
             case TlsDataEvent data -> {
                 credentials.mask(data); // before anything else can see the bytes
                 traffic.count(data.libraryId(), data.data().length, data.lastChunk());
+                activity.count(data);
                 bus.publish(data);
             }
             case ProcessEvent process when process.kind() == ProcessEvent.Kind.EXEC -> discovery.onExec(process.pid());
@@ -231,6 +233,11 @@ public class Tracer {
     public List<LibraryRegistry.LibraryView> libraries() {
         LibraryRegistry current = registry;
         return current == null ? List.of() : current.libraries();
+    }
+
+    /** The connections data was captured on, with their calls, bytes and last activity. */
+    public List<ConnectionActivity.Connection> connections() {
+        return activity.connections();
     }
 
     /** SSL calls and bytes captured through a library since start. */

@@ -38,7 +38,8 @@ class ControlApiTest {
 
     @Test
     void readsNeedAViewerTokenAndChangesAnAdminToken() throws Exception {
-        for (String path : List.of("/api/v1/libraries", "/api/v1/counters", "/api/v1/layouts", "/api/v1/hooks/go", "/api/v1/processes")) {
+        for (String path : List.of("/api/v1/libraries", "/api/v1/counters", "/api/v1/layouts", "/api/v1/hooks/go", "/api/v1/processes",
+                "/api/v1/connections")) {
             assertProblem(send("GET", path, null, null), 401, "Authorization");
             assertProblem(send("GET", path, "not-a-token", null), 401, "Authorization");
             assertThat(send("GET", path, TestTokens.VIEWER, null).statusCode()).as(path).isEqualTo(200);
@@ -135,6 +136,57 @@ class ControlApiTest {
             }
         });
         assertThat(pidsUsingIt).contains(userPid).containsExactlyInAnyOrderElementsOf(pidsOfLibrary);
+    }
+
+    @Test
+    void connectionsShowBothEndsOfAPsqlSessionWithWhatTheDecoderLearned() throws Exception {
+        try (io.tlsscope.testsupport.PostgresTlsServer server = io.tlsscope.testsupport.PostgresTlsServer.start()) {
+            io.tlsscope.testsupport.TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+            try (io.tlsscope.testsupport.PsqlSession psql = server.openPsql()) {
+                long backend = psql.backendPid();
+                psql.query("SELECT 'connections';");
+                String port = ":" + server.port();
+                io.tlsscope.testsupport.Await.until(Duration.ofSeconds(15), "both ends listed with their database", () -> {
+                    JsonNode connections = connectionsNow();
+                    return find(connections, psql.pid()) != null && find(connections, backend) != null
+                            && find(connections, psql.pid()).has("user") && find(connections, backend).has("user");
+                });
+                JsonNode connections = connectionsNow();
+                JsonNode client = find(connections, psql.pid());
+                JsonNode serverEnd = find(connections, backend);
+                assertThat(client.get("remote").asText()).endsWith(port);
+                assertThat(serverEnd.get("local").asText()).endsWith(port);
+                assertThat(client.get("local").asText()).isEqualTo(serverEnd.get("remote").asText());
+                for (JsonNode end : List.of(client, serverEnd)) {
+                    assertThat(end.get("protocol").asText()).isEqualTo("postgresql");
+                    assertThat(end.get("user").asText()).isEqualTo("postgres");
+                    assertThat(end.get("database").asText()).isEqualTo("postgres");
+                    assertThat(end.get("calls").asLong()).isGreaterThanOrEqualTo(2);
+                    assertThat(end.get("bytes").asLong()).isPositive();
+                    assertThat(end.get("fd").asInt()).isPositive();
+                }
+            }
+        }
+    }
+
+    private JsonNode connectionsNow() {
+        try {
+            return JSON.readTree(send("GET", "/api/v1/connections", TestTokens.VIEWER, null).body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode find(JsonNode connections, long pid) {
+        for (JsonNode connection : connections) {
+            if (connection.get("pid").asLong() == pid) {
+                return connection;
+            }
+        }
+        return null;
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {

@@ -1,10 +1,11 @@
 package io.tlsscope.e2e;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.tlsscope.discovery.LibraryRegistry;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.BpfTool;
 import io.tlsscope.testsupport.GoToolchain;
@@ -12,8 +13,6 @@ import io.tlsscope.testsupport.SelfSignedCertificate;
 import io.tlsscope.testsupport.SseCollector;
 import io.tlsscope.testsupport.TlsPair;
 import io.tlsscope.testsupport.TracerApi;
-import io.tlsscope.tracer.Tracer;
-import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Go hooks switched off and on at runtime, for all Go executables and for one: the kernel's own
- * view (bpftool) must show the uprobes gone and back, and capture must work again afterwards.
+ * Go hooks switched off and on at runtime through the API (PUT /api/v1/hooks/go and
+ * /api/v1/hooks/go/{inode}), for all Go executables and for one: the kernel's own view (bpftool)
+ * must show the uprobes gone and back, and capture must work again afterwards.
  */
 @QuarkusTest
 class GoHooksToggleTest {
     /** bpftool shows program names cut to 15 characters: go_tls_write_en... */
     private static final String GO_PROGRAMS = "go_tls_";
-
-    @Inject
-    Tracer tracer;
 
     @TestHTTPResource("/api/v1/events")
     URI eventsUri;
@@ -53,26 +50,28 @@ class GoHooksToggleTest {
             long probes = BpfTool.uprobesOn(binary.toString());
             assertThat(probes).as("entry and RET uprobes of Read and Write").isGreaterThanOrEqualTo(4);
 
-            tracer.setGoHooks(false);
+            switchGoHooks("", false).body("enabled", equalTo(false));
             assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching all Go hooks off").isZero();
             assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("no Go program is attached anywhere").isZero();
-            assertThat(tracer.goHooksEnabled()).isFalse();
-            tracer.setGoHooks(true);
+            switchGoHooks("", true).body("enabled", equalTo(true));
             assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);
 
-            LibraryRegistry.LibraryView off = tracer.setGoHooks(inode, false);
-            assertThat(off.hooksEnabled()).isFalse();
-            assertThat(off.probes()).isEmpty();
+            switchGoHooks("/" + inode, false).body("binaries.find { it.inode == " + inode + " }.enabled", equalTo(false));
+            assertThat(given().get("/api/v1/libraries/" + inode).jsonPath().getList("probes")).isEmpty();
             assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching this binary off").isZero();
-            LibraryRegistry.LibraryView on = tracer.setGoHooks(inode, true);
-            assertThat(on.hooksEnabled()).isTrue();
+            switchGoHooks("/" + inode, true).body("binaries.find { it.inode == " + inode + " }.enabled", equalTo(true));
             assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);
 
             pair.exchange();
             Await.until(Duration.ofSeconds(15), "capture after the probes came back", () -> !sse.events(event ->
                     event.get("pid").asLong() == pair.pid() && event.path("text").asText().equals(request)).isEmpty());
         } finally {
-            tracer.setGoHooks(true);
+            switchGoHooks("", true);
         }
+    }
+
+    private static io.restassured.response.ValidatableResponse switchGoHooks(String target, boolean enabled) {
+        return given().contentType("application/json").body("{\"enabled\": " + enabled + "}").put("/api/v1/hooks/go" + target)
+                .then().statusCode(200);
     }
 }

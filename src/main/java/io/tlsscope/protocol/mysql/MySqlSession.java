@@ -98,6 +98,11 @@ public final class MySqlSession implements ProtocolSession {
         return frontend.desyncs() + backend.desyncs();
     }
 
+    @Override
+    public ConnectionInfo connection() {
+        return connection;
+    }
+
     private void onFrontend(MySqlPackets.Packet packet, Instant time) {
         if (packet.sequence() != 0) {
             // sequence 2 with nothing in flight: a login (also when the process reuses an SSL object's

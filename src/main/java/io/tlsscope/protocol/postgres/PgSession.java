@@ -123,6 +123,7 @@ public final class PgSession implements ProtocolSession {
         return frontend.desyncs() + backend.desyncs();
     }
 
+    @Override
     public ConnectionInfo connection() {
         return connection;
     }
