@@ -1,5 +1,6 @@
 package io.tlsscope.protocol.mysql;
 
+import io.tlsscope.protocol.ByteQueue;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ final class MySqlPackets {
     private static final int HEADER = 4;
 
     private final Predicate<byte[]> plausibleStart;
-    private byte[] buffer = new byte[0];
+    private final ByteQueue buffer = new ByteQueue();
     private final ByteArrayOutputStream joined = new ByteArrayOutputStream();
     private int joinedSequence = -1;
     private boolean desynchronised;
@@ -43,17 +44,16 @@ final class MySqlPackets {
                 return List.of();
             }
             desynchronised = false;
-            buffer = new byte[0];
+            buffer.clear();
         }
-        byte[] bytes = concat(buffer, call);
+        buffer.append(call);
         List<Packet> packets = new ArrayList<>();
-        int position = 0;
-        while (bytes.length - position >= HEADER) {
-            int length = (bytes[position] & 0xFF) | (bytes[position + 1] & 0xFF) << 8 | (bytes[position + 2] & 0xFF) << 16;
-            if (bytes.length - position - HEADER < length) {
+        while (buffer.size() >= HEADER) {
+            int length = buffer.littleEndian24(0);
+            if (buffer.size() - HEADER < length) {
                 break;
             }
-            int sequence = bytes[position + 3] & 0xFF;
+            int sequence = buffer.unsignedByte(3);
             if (joined.size() + length > MAX_PACKET) {
                 desync();
                 return packets;
@@ -61,15 +61,14 @@ final class MySqlPackets {
             if (joinedSequence < 0) {
                 joinedSequence = sequence;
             }
-            joined.write(bytes, position + HEADER, length);
-            position += HEADER + length;
+            buffer.skip(HEADER);
+            joined.writeBytes(buffer.take(length));
             if (length < PIECE_LIMIT) {
                 packets.add(new Packet(joinedSequence, joined.toByteArray()));
                 joined.reset();
                 joinedSequence = -1;
             }
         }
-        buffer = java.util.Arrays.copyOfRange(bytes, position, bytes.length);
         return packets;
     }
 
@@ -82,22 +81,13 @@ final class MySqlPackets {
     void desync() {
         desynchronised = true;
         desyncs++;
-        buffer = new byte[0];
+        buffer.clear();
         joined.reset();
         joinedSequence = -1;
     }
 
     long desyncs() {
         return desyncs;
-    }
-
-    private static byte[] concat(byte[] first, byte[] second) {
-        if (first.length == 0) {
-            return second;
-        }
-        byte[] bytes = java.util.Arrays.copyOf(first, first.length + second.length);
-        System.arraycopy(second, 0, bytes, first.length, second.length);
-        return bytes;
     }
 
     /** Header fields of the packet a call starts with, when it has a whole header. */

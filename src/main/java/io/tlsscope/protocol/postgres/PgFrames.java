@@ -1,5 +1,6 @@
 package io.tlsscope.protocol.postgres;
 
+import io.tlsscope.protocol.ByteQueue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ final class PgFrames {
     /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
     static final int MAX_MESSAGE = 64 * 1024 * 1024;
 
-    private byte[] buffer = new byte[0];
+    private final ByteQueue buffer = new ByteQueue();
     private final boolean frontend;
     private boolean expectStartup;
     private boolean desynchronised;
@@ -39,37 +40,29 @@ final class PgFrames {
                 return List.of();
             }
             desynchronised = false;
-            buffer = new byte[0];
+            buffer.clear();
         }
-        byte[] joined = new byte[buffer.length + call.length];
-        System.arraycopy(buffer, 0, joined, 0, buffer.length);
-        System.arraycopy(call, 0, joined, buffer.length, call.length);
+        buffer.append(call);
         List<Message> messages = new ArrayList<>();
-        ByteBuffer in = ByteBuffer.wrap(joined);
         while (true) {
-            int start = in.position();
-            int header = expectStartup ? 4 : 5;
-            if (in.remaining() < header) {
+            int typeBytes = expectStartup ? 0 : 1;
+            if (buffer.size() < typeBytes + 4) {
                 break;
             }
-            char type = expectStartup ? 0 : (char) in.get();
-            int length = in.getInt();
+            int length = buffer.bigEndianInt(typeBytes);
             if (length < 4 || length > MAX_MESSAGE) {
                 desync();
                 return messages;
             }
-            if (in.remaining() < length - 4) {
-                in.position(start);
+            if (buffer.size() < typeBytes + length) {
                 break;
             }
-            byte[] body = new byte[length - 4];
-            in.get(body);
-            messages.add(new Message(type, body));
+            char type = expectStartup ? 0 : (char) buffer.unsignedByte(0);
+            buffer.skip(typeBytes + 4);
+            messages.add(new Message(type, buffer.take(length - 4)));
             // after Terminate, a process that reuses the SSL object's address starts a new connection
             expectStartup = frontend && type == 'X';
         }
-        buffer = new byte[in.remaining()];
-        in.get(buffer);
         return messages;
     }
 
@@ -81,7 +74,7 @@ final class PgFrames {
     private void desync() {
         desynchronised = true;
         desyncs++;
-        buffer = new byte[0];
+        buffer.clear();
         expectStartup = false;
     }
 
