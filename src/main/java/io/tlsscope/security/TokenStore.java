@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,10 +31,12 @@ public class TokenStore {
     }
 
     private final TlsscopeConfig config;
+    private final int port;
     private volatile List<Grant> grants = List.of();
 
-    public TokenStore(TlsscopeConfig config) {
+    public TokenStore(TlsscopeConfig config, @ConfigProperty(name = "quarkus.http.port") int port) {
         this.config = config;
+        this.port = port;
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -90,7 +93,7 @@ public class TokenStore {
         return Optional.of(new Grant(hash, role.get(), parts[2].substring(0, 8).toLowerCase(java.util.Locale.ROOT)));
     }
 
-    private static void createFirstToken(Path file) {
+    private void createFirstToken(Path file) {
         String token = TokenHash.newToken();
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -103,6 +106,7 @@ public class TokenStore {
         }
         // printed once, to the console only: the file keeps just its hash
         System.out.println("tlsscope: created " + file + " with an admin API token (shown only now): " + token);
-        System.out.println("tlsscope: call the API with  curl -H 'Authorization: Bearer " + token + "' http://127.0.0.1:7710/api/v1/libraries");
+        System.out.println("tlsscope: call the API with  curl -H 'Authorization: Bearer " + token + "' http://127.0.0.1:" + port
+                + "/api/v1/libraries");
     }
 }
