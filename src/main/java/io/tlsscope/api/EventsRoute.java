@@ -1,6 +1,5 @@
 package io.tlsscope.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tlsscope.config.TlsscopeConfig;
@@ -49,8 +48,7 @@ public class EventsRoute {
             filter = EventFilter.parse(name -> context.queryParams().get(name), tracer::libraryKey);
             lastEventId = lastEventId(context);
         } catch (EventFilter.InvalidFilter invalid) {
-            context.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(problem(Problem.badRequest(invalid.field(), invalid.getMessage())));
+            Problem.badRequest(invalid.field(), invalid.getMessage()).send(context.response(), json);
             return;
         }
         EventBus.Resumed resumed = lastEventId < 0
@@ -76,13 +74,5 @@ public class EventsRoute {
         }
         throw new EventFilter.InvalidFilter(header != null ? "Last-Event-ID" : "lastEventId",
                 "the event id to resume after must be a whole number of 0 or more, was '" + value + "'");
-    }
-
-    private String problem(Problem problem) {
-        try {
-            return json.writeValueAsString(problem);
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("serialize problem", impossible);
-        }
     }
 }

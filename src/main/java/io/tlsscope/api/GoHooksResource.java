@@ -1,5 +1,6 @@
 package io.tlsscope.api;
 
+import io.tlsscope.discovery.LibraryKind;
 import io.tlsscope.tracer.Tracer;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,8 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "hooks")
 @Produces(MediaType.APPLICATION_JSON)
 public class GoHooksResource {
-    /** The kind LibraryRegistry gives Go executables. */
-    private static final String GO = "go";
 
     private final Tracer tracer;
 
@@ -32,7 +31,7 @@ public class GoHooksResource {
     @GET
     @Operation(summary = "Whether Go executables are probed, overall and per executable")
     public GoHooksResponse state() {
-        return new GoHooksResponse(tracer.goHooksEnabled(), tracer.libraries().stream().filter(library -> library.kind().equals(GO))
+        return new GoHooksResponse(tracer.goHooksEnabled(), tracer.libraries().stream().filter(library -> library.kind().equals(LibraryKind.GO_NAME))
                 .map(library -> new GoHooksResponse.Binary(library.inode(), library.paths(), library.hooksEnabled())).toList());
     }
 

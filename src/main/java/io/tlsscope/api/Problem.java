@@ -1,6 +1,9 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * An RFC 9457 problem: what every error of the API answers with, as application/problem+json.
@@ -17,5 +20,14 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public static Problem badRequest(String field, String detail) {
         return of(400, "Bad Request", detail, field);
+    }
+
+    /** Ends a Vert.x response with this problem (JAX-RS resources go through ProblemMappers instead). */
+    public void send(HttpServerResponse response, ObjectMapper json) {
+        try {
+            response.setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE).end(json.writeValueAsString(this));
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("serialize problem", impossible);
+        }
     }
 }

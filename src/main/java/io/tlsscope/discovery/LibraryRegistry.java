@@ -83,7 +83,7 @@ public final class LibraryRegistry {
         }
 
         String kindName() {
-            return kind == LibraryKind.GO ? "go" : null;
+            return kind == LibraryKind.GO ? LibraryKind.GO_NAME : null;
         }
     }
 

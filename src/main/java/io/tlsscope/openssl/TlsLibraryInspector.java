@@ -1,5 +1,6 @@
 package io.tlsscope.openssl;
 
+import io.tlsscope.discovery.LibraryKind;
 import io.tlsscope.elf.ElfBinary;
 import io.tlsscope.golang.GoExecutable;
 import io.tlsscope.golang.GoInspectReport;
@@ -33,7 +34,7 @@ public final class TlsLibraryInspector {
         boolean tls = symbols.containsKey("SSL_read") && symbols.containsKey("SSL_write");
         if (!tls) {
             Optional<GoExecutable> go = GoExecutable.inspect(elf).filter(found -> !found.tlsFunctions().isEmpty());
-            return new InspectReport(file.toString(), go.isPresent() ? "go" : "not-tls", null, null, null, null, null,
+            return new InspectReport(file.toString(), go.isPresent() ? LibraryKind.GO_NAME : "not-tls", null, null, null, null, null,
                     go.isPresent() ? null : "no SSL_read/SSL_write and no Go crypto/tls: nothing to attach", symbols,
                     elf.buildId().orElse(null), go.map(GoInspectReport::of).orElse(null));
         }

@@ -15,7 +15,8 @@ public final class CredentialMasks {
     private final MySqlCredentialMask mysql = new MySqlCredentialMask();
 
     public void mask(TlsDataEvent event) {
-        postgres.mask(event);
-        mysql.mask(event);
+        String connection = ConnectionKeys.of(event);
+        postgres.mask(connection, event);
+        mysql.mask(connection, event);
     }
 }

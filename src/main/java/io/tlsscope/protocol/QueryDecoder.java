@@ -117,7 +117,7 @@ public class QueryDecoder {
     }
 
     private synchronized void decode(TlsDataEvent event) {
-        String key = event.pid() + ":" + Long.toHexString(event.ssl());
+        String key = ConnectionKeys.of(event);
         ConnectionState state = connections.computeIfAbsent(key, ignored -> new ConnectionState());
         boolean write = event.direction() == Direction.WRITE;
         byte[] earlier = new byte[0];

@@ -1,6 +1,5 @@
 package io.tlsscope.security;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsscope.api.Problem;
 import io.vertx.core.http.HttpMethod;
@@ -69,15 +68,6 @@ public class ApiAccessFilter {
         if (status == 401) {
             context.response().putHeader("WWW-Authenticate", "Bearer realm=\"tlsscope\"");
         }
-        context.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .end(body(Problem.of(status, title, detail, status == 401 ? "Authorization" : null)));
-    }
-
-    private String body(Problem problem) {
-        try {
-            return json.writeValueAsString(problem);
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException("serialize problem", impossible);
-        }
+        Problem.of(status, title, detail, status == 401 ? "Authorization" : null).send(context.response(), json);
     }
 }

@@ -6,6 +6,7 @@ import io.tlsscope.bpf.BpfObject;
 import io.tlsscope.bpf.LibbpfException;
 import io.tlsscope.bpf.abi.KernelAbi;
 import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.discovery.LibraryKind;
 import io.tlsscope.discovery.LibraryMapping;
 import io.tlsscope.elf.ElfBinary;
 import io.tlsscope.elf.ElfException;
@@ -59,7 +60,7 @@ final class GoTlsAttacher implements LibraryAttacher {
             links.forEach(BpfLink::close);
             throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
-        return new Attachment("go", null, version, List.copyOf(probes), null, () -> {
+        return new Attachment(LibraryKind.GO_NAME, null, version, List.copyOf(probes), null, () -> {
             links.forEach(BpfLink::close);
             goLayouts.delete(KernelMaps.intKey(libraryId));
         });

@@ -53,8 +53,7 @@ public final class MySqlCredentialMask {
     }
 
     /** Masks authentication data in the event's bytes, in place. */
-    public void mask(TlsDataEvent event) {
-        String key = event.pid() + ":" + Long.toHexString(event.ssl());
+    public void mask(String key, TlsDataEvent event) {
         Cursor cursor = connections.get(key);
         if (cursor == null) {
             ConnectionOpenings.Opening opening = openings.offer(key, event.direction(), event.data());
@@ -146,7 +145,7 @@ public final class MySqlCredentialMask {
                 if (fillerByte && value != 0) {
                     cursor.field = Field.SKIP; // not a login
                 } else if (++cursor.fixedRead == FIXED_PART) {
-                    boolean login = (cursor.flags & CLIENT_PROTOCOL_41) != 0 && (cursor.flags & CLIENT_SSL) != 0;
+                    boolean login = isTlsLogin(cursor.flags);
                     cursor.field = login ? Field.USER : Field.SKIP;
                     cursor.authenticating |= login;
                 }

@@ -52,6 +52,15 @@ final class MySqlProtocol {
     /** COM_STMT_BULK_EXECUTE flag: parameter types are sent. */
     static final int BULK_SEND_TYPES = 128;
 
+    /** Capability flags of a HandshakeResponse41 sent after an SSLRequest: protocol 4.1 and TLS. */
+    static boolean isTlsLogin(long flags) {
+        return (flags & CLIENT_PROTOCOL_41) != 0 && (flags & CLIENT_SSL) != 0;
+    }
+
+    static long littleEndian32(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8 | (bytes[at + 2] & 0xFF) << 16 | (long) (bytes[at + 3] & 0xFF) << 24;
+    }
+
     static boolean isCommand(int command) {
         return command >= COM_QUIT && command <= LAST_CLASSIC_COMMAND || command == COM_STMT_BULK_EXECUTE;
     }

@@ -33,8 +33,6 @@ public final class MySqlSession implements ProtocolSession {
     private final Consumer<QueryEvent> sink;
     private final String side;
     private ConnectionInfo connection;
-    /** Capability flags of the handshake response; null when the login was not seen. */
-    private Long capabilities;
     private Boolean deprecateEof;
     private final Map<Long, PreparedStatement> statements = new HashMap<>();
     private PreparedStatement lastPrepared;
@@ -158,7 +156,6 @@ public final class MySqlSession implements ProtocolSession {
             in.nulTerminated();
         }
         String database = (flags & CLIENT_CONNECT_WITH_DB) != 0 && in.remaining() > 0 ? in.nulTerminated() : null;
-        capabilities = flags;
         deprecateEof = (flags & CLIENT_DEPRECATE_EOF) != 0;
         statements.clear();
         lastPrepared = null;
@@ -300,8 +297,7 @@ public final class MySqlSession implements ProtocolSession {
         if (payload.length < 32) {
             return false;
         }
-        long flags = (payload[0] & 0xFF) | (payload[1] & 0xFF) << 8 | (payload[2] & 0xFF) << 16 | (long) (payload[3] & 0xFF) << 24;
-        if ((flags & CLIENT_PROTOCOL_41) == 0 || (flags & CLIENT_SSL) == 0) {
+        if (!isTlsLogin(littleEndian32(payload, 0))) {
             return false;
         }
         for (int i = 9; i < 9 + 19; i++) {
@@ -317,9 +313,8 @@ public final class MySqlSession implements ProtocolSession {
         if (call.length < 8 || MySqlPackets.sequence(call) != 2) {
             return false;
         }
-        long flags = (call[4] & 0xFF) | (call[5] & 0xFF) << 8 | (call[6] & 0xFF) << 16 | (long) (call[7] & 0xFF) << 24;
+        long flags = littleEndian32(call, 4);
         int length = MySqlPackets.length(call);
-        return (flags & CLIENT_PROTOCOL_41) != 0 && (flags & CLIENT_SSL) != 0 && (flags & CLIENT_COMPRESS) == 0
-                && length >= 32 && length < 65536;
+        return isTlsLogin(flags) && (flags & CLIENT_COMPRESS) == 0 && length >= 32 && length < 65536;
     }
 }

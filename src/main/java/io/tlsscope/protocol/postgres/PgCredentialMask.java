@@ -40,8 +40,7 @@ public final class PgCredentialMask {
     private final ConnectionOpenings openings = new ConnectionOpenings(8);
 
     /** Masks credentials in event's data, in place. Called on the ring-buffer reader thread only. */
-    public void mask(TlsDataEvent event) {
-        String key = event.pid() + ":" + Long.toHexString(event.ssl());
+    public void mask(String key, TlsDataEvent event) {
         Cursor cursor = connections.get(key);
         if (cursor == null) {
             cursor = recognise(key, event);

@@ -8,6 +8,7 @@ import io.tlsscope.bpf.abi.FdMethod;
 import io.tlsscope.bpf.abi.SslFunction;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.ConnectionKeys;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.mysql.MySqlCredentialMask;
 import io.tlsscope.protocol.mysql.MySqlSession;
@@ -48,7 +49,7 @@ class ProtocolFuzzTest {
     void postgresMask(byte[] input) {
         byte[] startup = ByteBuffer.allocate(9).putInt(9).putInt(196608).put((byte) 0).array();
         PgCredentialMask mask = new PgCredentialMask();
-        byte[] masked = maskFrontend(input, startup, mask::mask);
+        byte[] masked = maskFrontend(input, startup, event -> mask.mask(ConnectionKeys.of(event), event));
         int at = startup.length;
         boolean untyped = false;
         while (at + (untyped ? 4 : 5) <= masked.length) {
@@ -77,7 +78,7 @@ class ProtocolFuzzTest {
         Arrays.fill(auth, (byte) 0x5A);
         byte[] handshake = handshakeResponse("fuzz", auth);
         MySqlCredentialMask mask = new MySqlCredentialMask();
-        byte[] masked = maskFrontend(input, handshake, mask::mask);
+        byte[] masked = maskFrontend(input, handshake, event -> mask.mask(ConnectionKeys.of(event), event));
         int authStart = 4 + 32 + "fuzz".length() + 1 + 1;
         for (int i = authStart; i < authStart + authLength; i++) {
             assertThat(masked[i]).as("auth byte %d", i).isEqualTo(MASK);

@@ -6,6 +6,7 @@ import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.bpf.abi.FdMethod;
 import io.tlsscope.bpf.abi.SslFunction;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.ConnectionKeys;
 import io.tlsscope.protocol.QueryEvent;
 import io.tlsscope.testsupport.RecordedCalls;
 import java.time.Instant;
@@ -85,7 +86,7 @@ class MySqlCredentialMaskTest {
                     call.write() ? Direction.WRITE : Direction.READ, SslFunction.SSL_WRITE, 1,
                     Long.parseLong(call.connection().substring(2), 16), 3, FdMethod.LAYOUT, 0, null, 0, part.length, 0, true,
                     false, part);
-            mask.mask(event);
+            mask.mask(ConnectionKeys.of(event), event);
             System.arraycopy(event.data(), 0, out, at, part.length);
             at += part.length;
         }

@@ -6,6 +6,7 @@ import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.bpf.abi.FdMethod;
 import io.tlsscope.bpf.abi.SslFunction;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.protocol.ConnectionKeys;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class PgCredentialMaskTest {
             for (int start = 0; start < stream.length; start += piece) {
                 byte[] call = Arrays.copyOfRange(stream, start, Math.min(stream.length, start + piece));
                 TlsDataEvent event = event(call, start == 0);
-                mask.mask(event);
+                mask.mask(ConnectionKeys.of(event), event);
                 seen.writeBytes(event.data());
             }
             String text = seen.toString(StandardCharsets.ISO_8859_1);
