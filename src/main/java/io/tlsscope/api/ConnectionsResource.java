@@ -2,9 +2,9 @@ package io.tlsscope.api;
 
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.protocol.ConnectionInfo;
-import io.tlsscope.protocol.QueryDecoder;
-import io.tlsscope.tracer.ConnectionActivity;
-import io.tlsscope.tracer.Tracer;
+import io.tlsscope.capture.CapturePipeline;
+import io.tlsscope.capture.ConnectionActivity;
+import io.tlsscope.protocol.ProtocolStage;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,11 +21,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "libraries")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionsResource {
-    private final Tracer tracer;
-    private final QueryDecoder decoder;
+    private final CapturePipeline capture;
+    private final ProtocolStage decoder;
 
-    public ConnectionsResource(Tracer tracer, QueryDecoder decoder) {
-        this.tracer = tracer;
+    public ConnectionsResource(CapturePipeline capture, ProtocolStage decoder) {
+        this.capture = capture;
         this.decoder = decoder;
     }
 
@@ -41,7 +41,7 @@ public class ConnectionsResource {
                 databases.put(known.pid() + " " + known.tuple(), known);
             }
         }
-        return tracer.connections().stream()
+        return capture.connections().stream()
                 .sorted(Comparator.comparing(ConnectionActivity.Connection::lastSeen).reversed())
                 .map(connection -> {
                     ConnectionInfo database = databases.get(connection.pid() + " " + connection.tuple());

@@ -1,7 +1,7 @@
 package io.tlsscope.api;
 
-import io.tlsscope.metrics.AllCounters;
-import io.tlsscope.tracer.CounterValue;
+import io.tlsscope.counters.CounterCatalogue;
+import io.tlsscope.counters.CounterValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,16 +15,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "counters")
 @Produces(MediaType.APPLICATION_JSON)
 public class CountersResource {
-    private final AllCounters counters;
+    private final CounterCatalogue counters;
 
-    public CountersResource(AllCounters counters) {
+    public CountersResource(CounterCatalogue counters) {
         this.counters = counters;
     }
 
     @GET
     @Operation(summary = "Read all counters",
             description = "Events, bytes, ring-buffer drops, truncations, unresolved fds, attach failures, "
-                    + "SSE client drops and more, each with a description. Totals since the service started.")
+                    + "SSE client drops and more, each with its kind (total since the service started, or level: how many "
+                    + "now), the part of the service that counts it, and a description.")
     public List<CounterValue> counters() {
         return counters.all();
     }

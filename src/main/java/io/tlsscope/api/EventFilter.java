@@ -1,7 +1,6 @@
 package io.tlsscope.api;
 
 import io.tlsscope.conn.TcpTuple;
-import io.tlsscope.discovery.LibraryKey;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.QueryEvent;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +38,7 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         String get(String name);
     }
 
-    static EventFilter parse(Parameters parameters, IntFunction<Optional<LibraryKey>> libraries) throws InvalidFilter {
+    static EventFilter parse(Parameters parameters) throws InvalidFilter {
         List<Predicate<StreamEvent>> all = new ArrayList<>();
         String type = Optional.ofNullable(parameters.get("type")).orElse("raw");
         all.add(switch (type) {
@@ -59,8 +57,7 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         }
         Long inode = number(parameters, "inode", 1, Long.MAX_VALUE);
         if (inode != null) {
-            all.add(event -> event instanceof TlsDataEvent data
-                    && libraries.apply(data.libraryId()).map(LibraryKey::inode).filter(inode::equals).isPresent());
+            all.add(event -> event instanceof TlsDataEvent data && inode.equals(data.library().inode()));
         }
         Long port = number(parameters, "port", 1, 65535);
         if (port != null) {

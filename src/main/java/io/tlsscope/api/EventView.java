@@ -1,6 +1,7 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tlsscope.events.LibraryRef;
 
 /**
  * JSON form of one captured plaintext chunk, as streamed on /api/v1/events. Field documentation:
@@ -33,10 +34,6 @@ public record EventView(
         String text,
         Boolean textExact,
         String base64) {
-
-    /** The library inode the probe that captured the event sits on. */
-    public record LibraryRef(int id, String device, Long inode) {
-    }
 
     /** Source is the traced process's end of the connection. */
     public record ConnectionRef(String source, String destination) {

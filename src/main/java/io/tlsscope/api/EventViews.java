@@ -1,28 +1,17 @@
 package io.tlsscope.api;
 
 import io.tlsscope.conn.TcpTuple;
-import io.tlsscope.discovery.LibraryKey;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.QueryEvent;
-import io.tlsscope.process.ContainerIds;
-import io.tlsscope.tracer.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Optional;
 
-/** Turns captured events into their JSON form, naming the library inode behind each. */
+/** Turns captured events into their JSON form; everything it shows travels with the event. */
 @ApplicationScoped
 public class EventViews {
-    private final Tracer tracer;
-    private final ContainerIds containers = new ContainerIds(Path.of("/proc"));
-
-    public EventViews(Tracer tracer) {
-        this.tracer = tracer;
-    }
 
     /** The JSON form of any stream event. */
     public Object of(StreamEvent event) {
@@ -47,7 +36,6 @@ public class EventViews {
     }
 
     public EventView of(TlsDataEvent event) {
-        Optional<LibraryKey> library = tracer.libraryKey(event.libraryId());
         TcpTuple tuple = event.tuple();
         PrintableText.Rendering text = PrintableText.of(event.data());
         return new EventView(
@@ -58,16 +46,14 @@ public class EventViews {
                 event.comm(),
                 event.direction().jsonName(),
                 event.function().symbol(),
-                new EventView.LibraryRef(event.libraryId(),
-                        library.map(LibraryKey::device).orElse(null),
-                        library.map(LibraryKey::inode).orElse(null)),
+                event.library(),
                 "0x" + Long.toHexString(event.ssl()),
                 event.fd(),
                 event.fdMethod().jsonName(),
-                Tracer.layoutName(event.layoutIndex()).orElse(null),
+                event.layout(),
                 tuple == null ? null : new EventView.ConnectionRef(TcpTuple.format(tuple.source()), TcpTuple.format(tuple.destination())),
                 event.cgroupId(),
-                containers.of(event.pid(), event.cgroupId()).orElse(null),
+                event.containerId(),
                 event.callId(),
                 event.callBytes(),
                 event.chunkSequence(),

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.events.EventBus;
-import io.tlsscope.tracer.Tracer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,14 +26,12 @@ public class EventsRoute {
     private final EventViews views;
     private final ObjectMapper json;
     private final TlsscopeConfig config;
-    private final Tracer tracer;
 
-    public EventsRoute(EventBus bus, EventViews views, ObjectMapper json, TlsscopeConfig config, Tracer tracer) {
+    public EventsRoute(EventBus bus, EventViews views, ObjectMapper json, TlsscopeConfig config) {
         this.bus = bus;
         this.views = views;
         this.json = json;
         this.config = config;
-        this.tracer = tracer;
     }
 
     void register(@Observes Router router) {
@@ -45,7 +42,7 @@ public class EventsRoute {
         EventFilter filter;
         long lastEventId;
         try {
-            filter = EventFilter.parse(name -> context.queryParams().get(name), tracer::libraryKey);
+            filter = EventFilter.parse(name -> context.queryParams().get(name));
             lastEventId = lastEventId(context);
         } catch (EventFilter.InvalidFilter invalid) {
             Problem.badRequest(invalid.field(), invalid.getMessage()).send(context.response(), json);

@@ -1,7 +1,7 @@
 package io.tlsscope.api;
 
 import io.tlsscope.discovery.LibraryKind;
-import io.tlsscope.tracer.Tracer;
+import io.tlsscope.tracer.TracerControl;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -22,17 +22,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class GoHooksResource {
 
-    private final Tracer tracer;
+    private final TracerControl control;
 
-    public GoHooksResource(Tracer tracer) {
-        this.tracer = tracer;
+    public GoHooksResource(TracerControl control) {
+        this.control = control;
     }
 
     @GET
     @Operation(summary = "Whether Go executables are probed, overall and per executable")
     public GoHooksResponse state() {
-        return new GoHooksResponse(tracer.goHooksEnabled(), tracer.libraries().stream().filter(library -> library.kind().equals(LibraryKind.GO_NAME))
-                .map(library -> new GoHooksResponse.Binary(library.inode(), library.paths(), library.hooksEnabled())).toList());
+        return new GoHooksResponse(control.goHooksEnabled(), control.libraries().stream()
+                .map(status -> status.library())
+                .filter(library -> library.kind() == LibraryKind.GO)
+                .map(library -> new GoHooksResponse.Binary(library.key().inode(), library.paths(), library.hooksEnabled())).toList());
     }
 
     @PUT
@@ -41,7 +43,7 @@ public class GoHooksResource {
             description = "Off detaches them now (the kernel's uprobe list shrinks); on attaches them again.")
     @APIResponse(responseCode = "503", description = "tracing is not running")
     public GoHooksResponse switchAll(@Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {
-        tracer.setGoHooks(request.enabled());
+        control.switchGoHooks(request.enabled());
         return state();
     }
 
@@ -52,7 +54,7 @@ public class GoHooksResource {
     @APIResponse(responseCode = "404", description = "no known Go executable has that inode")
     public GoHooksResponse switchOne(@PathParam("inode") @Positive long inode,
                                      @Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {
-        tracer.setGoHooks(inode, request.enabled());
+        control.switchGoHooks(inode, request.enabled());
         return state();
     }
 }

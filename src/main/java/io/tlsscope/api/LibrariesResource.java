@@ -1,8 +1,6 @@
 package io.tlsscope.api;
 
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.tracer.Tracer;
-import io.tlsscope.tracer.TracerControlException;
+import io.tlsscope.tracer.TracerControl;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -26,10 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "libraries")
 @Produces(MediaType.APPLICATION_JSON)
 public class LibrariesResource {
-    private final Tracer tracer;
+    private final TracerControl control;
 
-    public LibrariesResource(Tracer tracer) {
-        this.tracer = tracer;
+    public LibrariesResource(TracerControl control) {
+        this.control = control;
     }
 
     @GET
@@ -39,7 +37,7 @@ public class LibrariesResource {
                     + "off), the processes using it, the probed functions, the reason when attaching failed, and the SSL "
                     + "calls and bytes captured through it.")
     public List<LibraryResponse> libraries() {
-        return tracer.libraries().stream().map(this::withTraffic).toList();
+        return control.libraries().stream().map(LibraryResponse::of).toList();
     }
 
     @GET
@@ -47,9 +45,7 @@ public class LibrariesResource {
     @Operation(summary = "One attached library, by inode")
     @APIResponse(responseCode = "404", description = "no attached library has that inode")
     public LibraryResponse library(@PathParam("inode") @Positive @Parameter(description = "the library file's inode") long inode) {
-        return tracer.libraries().stream().filter(library -> library.inode() == inode).findFirst().map(this::withTraffic)
-                .orElseThrow(() -> new TracerControlException(TracerControlException.Reason.UNKNOWN_LIBRARY,
-                        "no attached library has inode " + inode));
+        return LibraryResponse.of(control.library(inode));
     }
 
     @PUT
@@ -61,7 +57,7 @@ public class LibrariesResource {
     @APIResponse(responseCode = "400", description = "unknown layout (field layout)")
     @APIResponse(responseCode = "404", description = "no attached OpenSSL library has that inode")
     public LibraryResponse forceLayout(@PathParam("inode") @Positive long inode, @Valid @NotNull(message = "a JSON body {\"layout\": NAME}") LayoutRequest request) {
-        return withTraffic(tracer.forceLayout(inode, Optional.of(request.layout())));
+        return LibraryResponse.of(control.forceLayout(inode, Optional.of(request.layout())));
     }
 
     @DELETE
@@ -69,11 +65,6 @@ public class LibrariesResource {
     @Operation(summary = "Go back to the detected layout (admin)")
     @APIResponse(responseCode = "404", description = "no attached OpenSSL library has that inode")
     public LibraryResponse clearLayout(@PathParam("inode") @Positive long inode) {
-        return withTraffic(tracer.forceLayout(inode, Optional.empty()));
-    }
-
-    private LibraryResponse withTraffic(LibraryRegistry.LibraryView library) {
-        var traffic = tracer.traffic(library.id());
-        return new LibraryResponse(library, traffic.calls(), traffic.bytes());
+        return LibraryResponse.of(control.forceLayout(inode, Optional.empty()));
     }
 }

@@ -1,15 +1,35 @@
 package io.tlsscope.api;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.tlsscope.discovery.LibraryRegistry;
+import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.discovery.LibrarySnapshot;
+import io.tlsscope.openssl.LayoutChoice;
+import io.tlsscope.tracer.LibraryStatus;
+import java.util.List;
 
 /**
- * A library as the API shows it: what the registry knows (device, inode, paths, kind, version,
- * layout and its source, pids, probes, Go hook state, attach error) and the traffic captured
- * through it since the service started.
+ * A library as the API shows it: its inode and the paths processes mapped it under, kind, version,
+ * the struct layout with its source, the processes using it, the probes, the Go hook state, the
+ * attach error, and the traffic captured through it since the service started.
  *
- * @param calls SSL calls captured through this library's probes
- * @param bytes plaintext bytes captured
+ * @param kind         openssl, static-openssl or go
+ * @param layoutSource detected, forced, scan or off
+ * @param hooksEnabled false while an operator has switched this library's probes off (Go hooks)
+ * @param calls        SSL calls captured through this library's probes
+ * @param bytes        plaintext bytes captured
  */
-public record LibraryResponse(@JsonUnwrapped LibraryRegistry.LibraryView library, long calls, long bytes) {
+public record LibraryResponse(int id, String device, long inode, List<String> paths, String kind, String family,
+                              String version, String layout, String layoutSource, String layoutReason,
+                              List<Integer> pids, List<String> probes, boolean hooksEnabled, String attachError,
+                              long calls, long bytes) {
+
+    static LibraryResponse of(LibraryStatus status) {
+        LibrarySnapshot library = status.library();
+        LibraryAttacher.AttachedLibrary attached = library.attached();
+        LayoutChoice layout = status.layout();
+        return new LibraryResponse(library.id(), library.key().device(), library.key().inode(), library.paths(),
+                library.kind().jsonName(), attached == null ? null : attached.family(), attached == null ? null : attached.version(),
+                layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
+                layout == null ? null : layout.reason(), library.pids(), attached == null ? List.of() : attached.probes(),
+                library.hooksEnabled(), library.attachError(), status.traffic().calls(), status.traffic().bytes());
+    }
 }

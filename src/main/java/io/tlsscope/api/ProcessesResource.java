@@ -1,7 +1,8 @@
 package io.tlsscope.api;
 
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.tracer.Tracer;
+import io.tlsscope.discovery.LibrarySnapshot;
+import io.tlsscope.tracer.LibraryStatus;
+import io.tlsscope.tracer.TracerControl;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,10 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "libraries")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProcessesResource {
-    private final Tracer tracer;
+    private final TracerControl control;
 
-    public ProcessesResource(Tracer tracer) {
-        this.tracer = tracer;
+    public ProcessesResource(TracerControl control) {
+        this.control = control;
     }
 
     @GET
@@ -31,9 +32,10 @@ public class ProcessesResource {
             description = "Each process that maps an attached TLS library: pid, name, and the inodes of those libraries.")
     public List<ProcessResponse> processes() {
         Map<Integer, List<Long>> librariesByPid = new TreeMap<>();
-        for (LibraryRegistry.LibraryView library : tracer.libraries()) {
+        for (LibraryStatus status : control.libraries()) {
+            LibrarySnapshot library = status.library();
             for (int pid : library.pids()) {
-                librariesByPid.computeIfAbsent(pid, ignored -> new ArrayList<>()).add(library.inode());
+                librariesByPid.computeIfAbsent(pid, ignored -> new ArrayList<>()).add(library.key().inode());
             }
         }
         return librariesByPid.entrySet().stream()

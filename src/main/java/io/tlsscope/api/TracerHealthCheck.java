@@ -1,6 +1,7 @@
 package io.tlsscope.api;
 
 import io.tlsscope.tracer.Tracer;
+import io.tlsscope.tracer.TracerControl;
 import io.tlsscope.tracer.TracerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -12,9 +13,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class TracerHealthCheck implements HealthCheck {
     private final Tracer tracer;
+    private final TracerControl control;
 
-    public TracerHealthCheck(Tracer tracer) {
+    public TracerHealthCheck(Tracer tracer, TracerControl control) {
         this.tracer = tracer;
+        this.control = control;
     }
 
     @Override
@@ -24,7 +27,7 @@ public class TracerHealthCheck implements HealthCheck {
                 .status(state.status() == TracerState.Status.UP)
                 .withData("state", state.status().name())
                 .withData("reason", state.reason())
-                .withData("libraries", tracer.libraries().size())
+                .withData("libraries", control.libraries().size())
                 .build();
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 public final class BpfMap {
     public static final long BPF_ANY = 0;
     public static final long BPF_NOEXIST = 1;
-    public static final long BPF_EXIST = 2;
     private static final int ENOENT = 2;
 
     private final MemorySegment map;

@@ -36,7 +36,8 @@ public final class LibbpfLog {
                     MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
                             MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class)),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
-            MemorySegment previous = (MemorySegment) Libbpf.SET_PRINT.invokeExact(callback);
+            // the previous print function is libbpf's default (stderr): not kept, never restored
+            MemorySegment ignored = (MemorySegment) Libbpf.SET_PRINT.invokeExact(callback);
             installed = true;
         } catch (Throwable e) {
             throw Libbpf.rethrow("install libbpf log", e);

@@ -47,6 +47,8 @@ public final class RingBufferReader implements AutoCloseable {
     private final AtomicLong sinkFailures = new AtomicLong();
     private final MemorySegment ringBuffer;
     private volatile boolean running;
+    /** Why the reader thread stopped on its own; null while it runs or after a regular close. */
+    private volatile String failure;
     private Thread thread;
     private boolean closed;
 
@@ -90,15 +92,24 @@ public final class RingBufferReader implements AutoCloseable {
                     result = (int) Libbpf.RING_BUFFER_CONSUME.invokeExact(ringBuffer);
                 }
                 if (result < 0 && result != -EINTR) {
-                    LOG.errorf("ring buffer %s: reading failed, events are lost until restart: %s", threadName,
-                            new LibbpfException("read ring buffer", -result).getMessage());
+                    stopped(new LibbpfException("read ring buffer", -result).getMessage(), null);
                     return;
                 }
             } catch (Throwable e) {
-                LOG.errorf(e, "ring buffer %s: reader stopped, events are lost until restart", threadName);
+                stopped(e.toString(), e);
                 return;
             }
         }
+    }
+
+    private void stopped(String reason, Throwable cause) {
+        failure = "ring buffer " + threadName + ": reader stopped, events are lost until restart: " + reason;
+        LOG.error(failure, cause);
+    }
+
+    /** Why the reader stopped by itself (events are being lost), or null while it runs. */
+    public String failure() {
+        return failure;
     }
 
     /** Upcall target for ring_buffer_sample_fn: declares no checked exception and never throws. */

@@ -3,7 +3,7 @@ package io.tlsscope.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tlsscope.elf.ElfException;
-import io.tlsscope.openssl.TlsLibraryInspector;
+import io.tlsscope.inspect.TlsLibraryInspector;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

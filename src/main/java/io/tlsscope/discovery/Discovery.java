@@ -2,9 +2,13 @@ package io.tlsscope.discovery;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
@@ -12,10 +16,14 @@ import org.jboss.logging.Logger;
  * Keeps the library registry in step with the processes on the host: one full /proc scan at
  * start, then exec and exit events from the kernel. At exec time the dynamic loader has not
  * mapped the libraries yet, so each exec is rescanned after a few short delays (no polling timer).
- * All registry changes happen on one discovery thread, in order.
+ * Every registry change happens on the one discovery thread, in order; operators' changes (Go
+ * hooks) are handed to it too, so the registry needs no lock and readers never wait behind an
+ * ELF parse or a uprobe syscall.
  */
 public final class Discovery implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Discovery.class);
+    /** How long an operator's change may wait for the discovery thread before the caller is told. */
+    private static final Duration CHANGE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ProcessScanner scanner;
     private final LibraryRegistry registry;
@@ -38,13 +46,30 @@ public final class Discovery implements AutoCloseable {
 
     /** Scans every process now (on the discovery thread) and waits; returns how many use TLS libraries. */
     public int scanAll() {
+        return onDiscoveryThread(this::scanAllProcesses);
+    }
+
+    /**
+     * Runs a change on the discovery thread and waits for its result: how operators change what
+     * is attached without racing discovery.
+     *
+     * @throws IllegalStateException when discovery has stopped or the change did not finish in time
+     */
+    public <T> T onDiscoveryThread(Callable<T> change) {
         try {
-            return thread.submit(this::scanAllProcesses).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("scan /proc: " + e.getCause().getMessage(), e.getCause());
+            return thread.submit(change).get(CHANGE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("discovery is busy: the change did not finish within " + CHANGE_TIMEOUT.toSeconds() + " s");
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("discovery has stopped", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            throw new IllegalStateException("interrupted while waiting for discovery", e);
         }
     }
 
@@ -58,18 +83,30 @@ public final class Discovery implements AutoCloseable {
         return traced;
     }
 
+    /** The kernel saw pid exec: its libraries are looked for after the rescan delays. Any thread, never blocks. */
     public void onExec(int pid) {
-        for (Duration delay : execRescanDelays) {
-            thread.schedule(() -> scan(pid), delay.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            for (Duration delay : execRescanDelays) {
+                thread.schedule(() -> scan(pid), delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (RejectedExecutionException stopping) {
+            LOG.debugf("exec of pid %d after discovery stopped", pid);
         }
     }
 
+    /** The kernel saw pid exit: libraries nobody maps any more are detached. Any thread, never blocks. */
     public void onExit(int pid) {
-        thread.execute(() -> {
-            for (LibraryKey key : registry.processExited(pid)) {
-                detachUnlessStillMapped(key);
-            }
-        });
+        try {
+            thread.execute(() -> exited(pid));
+        } catch (RejectedExecutionException stopping) {
+            LOG.debugf("exit of pid %d after discovery stopped", pid);
+        }
+    }
+
+    private void exited(int pid) {
+        for (LibraryKey key : registry.processExited(pid)) {
+            detachUnlessStillMapped(key);
+        }
     }
 
     /**
@@ -106,13 +143,17 @@ public final class Discovery implements AutoCloseable {
         }
     }
 
+    /** Stops the discovery thread, then removes every probe. */
     @Override
     public void close() {
         thread.shutdownNow();
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("discovery did not stop within 5 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        registry.detachAll();
     }
 }

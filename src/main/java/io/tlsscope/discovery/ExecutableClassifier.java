@@ -40,7 +40,7 @@ public final class ExecutableClassifier {
     private static Optional<LibraryKind> read(Path openPath) {
         try (ElfBinary elf = ElfBinary.open(openPath)) {
             if (elf.symbolFileOffset("SSL_read").isPresent() && elf.symbolFileOffset("SSL_write").isPresent()) {
-                return Optional.of(LibraryKind.OPENSSL);
+                return Optional.of(LibraryKind.STATIC_OPENSSL);
             }
             return GoExecutable.inspect(elf)
                     .filter(go -> go.function(GoExecutable.READ).isPresent() && go.function(GoExecutable.WRITE).isPresent())

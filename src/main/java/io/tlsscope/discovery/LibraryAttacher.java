@@ -1,11 +1,8 @@
 package io.tlsscope.discovery;
 
-import io.tlsscope.openssl.LayoutChoice;
-import io.tlsscope.openssl.OpenSslLayout;
 import java.util.List;
-import java.util.Optional;
 
-/** Puts probes on a library inode; implemented by the tracer, called once per inode. */
+/** Puts probes on a library inode; implemented by the kernel side, called once per inode. */
 public interface LibraryAttacher {
 
     /**
@@ -15,23 +12,18 @@ public interface LibraryAttacher {
      */
     Attachment attach(int libraryId, LibraryMapping mapping);
 
+    /** A successful attach: what was found and probed, and how to remove every probe it placed. */
+    record Attachment(AttachedLibrary library, Runnable detach) {
+    }
+
     /**
-     * The result of a successful attach; {@code detach} removes every probe it placed.
+     * What the attacher learnt of a library.
      *
      * @param family  openssl, quictls, libressl or boringssl when a version banner named it
      * @param version the version banner, or the family the file name suggests; the Go toolchain for Go
-     * @param layout  the OpenSSL struct-layout choice; null for Go
+     * @param probes  the probed functions, for people
      */
-    record Attachment(String kind, String family, String version, List<String> probes, LayoutControl layout,
-                      Runnable detach) {
-    }
-
-    /** The struct-layout choice of one attached library, changeable while it is attached. */
-    interface LayoutControl {
-        LayoutChoice current();
-
-        /** Forces a layout, or goes back to the detected choice when empty; returns the new choice. */
-        LayoutChoice force(Optional<OpenSslLayout> layout);
+    record AttachedLibrary(String family, String version, List<String> probes) {
     }
 
     /** Attaching a library failed; the message says which library and why. */

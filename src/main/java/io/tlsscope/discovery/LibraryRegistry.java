@@ -1,8 +1,7 @@
 package io.tlsscope.discovery;
 
-import io.tlsscope.openssl.LayoutChoice;
-import io.tlsscope.openssl.OpenSslLayout;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,39 +15,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * TLS libraries by inode, each attached once however many processes map it, with the set of
- * processes using it; the probes are removed when the last of them exits. Ids are never reused,
- * so an event's library id stays unambiguous. Thread-safe.
+ * TLS libraries by inode, each attached once however many processes map it, with the processes
+ * using it; the probes are removed when the last of them is gone. Ids are never reused, so an
+ * event's library id stays unambiguous.
+ *
+ * <p>Thread confinement: every change runs on the discovery thread (attaching included, which parses
+ * ELF files and creates uprobes), so no lock is held anywhere. Other threads read
+ * {@link #snapshots()}, {@link #keyOf(int)} and the counters, which are published after each change.
  */
 public final class LibraryRegistry {
     private static final Logger LOG = Logger.getLogger(LibraryRegistry.class);
 
     private final LibraryAttacher attacher;
+    private final GoHookPolicy goHooks;
     private final Map<LibraryKey, Entry> byKey = new LinkedHashMap<>();
     private final Map<Integer, Set<LibraryKey>> keysByPid = new HashMap<>();
-    /** Every id ever given, kept after detach so late events still name their inode. Lock-free reads. */
+    /** What other threads read: one immutable snapshot per library, replaced after each change. */
+    private final Map<LibraryKey, LibrarySnapshot> published = new ConcurrentHashMap<>();
+    /** Every id ever given, kept after detach so late events still name their inode. */
     private final Map<Integer, LibraryKey> keysById = new ConcurrentHashMap<>();
     private final AtomicLong attachFailures = new AtomicLong();
     private final AtomicLong inodesReused = new AtomicLong();
-    /** Go hooks for all Go executables, and per executable where an operator said otherwise. */
-    private boolean goHooksEnabled = true;
-    private final Map<LibraryKey, Boolean> goHooksByKey = new HashMap<>();
     private int nextId = 1;
-
-    public LibraryRegistry(LibraryAttacher attacher) {
-        this.attacher = attacher;
-    }
-
-    /**
-     * What the REST API shows of one library.
-     *
-     * @param layoutSource detected, forced, scan or off (see LayoutChoice.Source)
-     * @param hooksEnabled false while an operator has switched this library's probes off (Go hooks)
-     */
-    public record LibraryView(int id, String device, long inode, List<String> paths, String kind, String family,
-                              String version, String layout, String layoutSource, String layoutReason,
-                              List<Integer> pids, List<String> probes, boolean hooksEnabled, String attachError) {
-    }
 
     private static final class Entry {
         final int id;
@@ -69,22 +57,11 @@ public final class LibraryRegistry {
             this.kind = mapping.kind();
             this.mapping = mapping;
         }
+    }
 
-        LibraryView view(boolean hooksEnabled) {
-            LibraryAttacher.Attachment a = attachment;
-            if (a == null) {
-                return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), kindName(), null, null, null, null,
-                        null, List.copyOf(pids), List.of(), hooksEnabled, attachError);
-            }
-            LayoutChoice layout = a.layout() == null ? null : a.layout().current();
-            return new LibraryView(id, key.device(), key.inode(), List.copyOf(paths), a.kind(), a.family(), a.version(),
-                    layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
-                    layout == null ? null : layout.reason(), List.copyOf(pids), a.probes(), hooksEnabled, null);
-        }
-
-        String kindName() {
-            return kind == LibraryKind.GO ? LibraryKind.GO_NAME : null;
-        }
+    public LibraryRegistry(LibraryAttacher attacher, GoHookPolicy goHooks) {
+        this.attacher = attacher;
+        this.goHooks = goHooks;
     }
 
     /**
@@ -92,25 +69,24 @@ public final class LibraryRegistry {
      *
      * @return true when the process was not known to use this library before
      */
-    public synchronized boolean processUses(LibraryMapping mapping) {
+    public boolean processUses(LibraryMapping mapping) {
         Entry entry = byKey.get(mapping.key());
         if (entry != null && !entry.version.equals(mapping.version())) {
             // the inode number now belongs to another file: the old probes and pids are stale
             LOG.infof("%s now holds another file (%s, was %s): attaching it afresh", mapping.key(), mapping.version(), entry.version);
             inodesReused.incrementAndGet();
-            byKey.remove(mapping.key());
+            remove(entry, "its inode now holds another file");
             entry.pids.forEach(pid -> forgetUse(pid, mapping.key()));
-            detach(entry);
             entry = null;
         }
         if (entry == null) {
             entry = new Entry(nextId++, mapping);
             byKey.put(mapping.key(), entry);
             keysById.put(entry.id, entry.key);
-            if (hooksWanted(entry)) {
+            if (goHooks.wants(entry.key, entry.kind)) {
                 attach(entry, mapping);
             }
-        } else if (entry.attachment == null && entry.attachError != null && hooksWanted(entry)) {
+        } else if (entry.attachment == null && entry.attachError != null && goHooks.wants(entry.key, entry.kind)) {
             // the last attempt failed, e.g. the process whose /proc/PID/root path it used exited
             // meanwhile: this process maps the file now, so try again through it
             attach(entry, mapping);
@@ -118,7 +94,9 @@ public final class LibraryRegistry {
         entry.mapping = mapping;
         entry.paths.add(mapping.file().path());
         keysByPid.computeIfAbsent(mapping.pid(), pid -> new HashSet<>()).add(mapping.key());
-        return entry.pids.add(mapping.pid());
+        boolean newUser = entry.pids.add(mapping.pid());
+        publish(entry);
+        return newUser;
     }
 
     private void attach(Entry entry, LibraryMapping mapping) {
@@ -127,7 +105,7 @@ public final class LibraryRegistry {
         try {
             entry.attachment = attacher.attach(entry.id, mapping);
             LOG.infof("attached %s (%s, id %d) via %s in %d ms: %s", mapping.file().path(), entry.key, entry.id,
-                    mapping.openPath(), (System.nanoTime() - start) / 1_000_000, entry.attachment.probes());
+                    mapping.openPath(), (System.nanoTime() - start) / 1_000_000, entry.attachment.library().probes());
         } catch (LibraryAttacher.AttachException e) {
             attachFailures.incrementAndGet();
             entry.attachError = e.getMessage();
@@ -140,7 +118,7 @@ public final class LibraryRegistry {
      * {@link #detachUnused} is called, because forked children that never exec'd (e.g. daemons,
      * PostgreSQL backends) may still map them without being known here.
      */
-    public synchronized List<LibraryKey> processExited(int pid) {
+    public List<LibraryKey> processExited(int pid) {
         Set<LibraryKey> keys = keysByPid.remove(pid);
         if (keys == null) {
             return List.of();
@@ -148,8 +126,11 @@ public final class LibraryRegistry {
         List<LibraryKey> lastUser = new ArrayList<>();
         for (LibraryKey key : keys) {
             Entry entry = byKey.get(key);
-            if (entry != null && entry.pids.remove(pid) && entry.pids.isEmpty()) {
-                lastUser.add(key);
+            if (entry != null && entry.pids.remove(pid)) {
+                publish(entry);
+                if (entry.pids.isEmpty()) {
+                    lastUser.add(key);
+                }
             }
         }
         return lastUser;
@@ -163,16 +144,17 @@ public final class LibraryRegistry {
     }
 
     /** Removes the probes of key, unless a process was recorded as using it meanwhile. */
-    public synchronized void detachUnused(LibraryKey key) {
+    public void detachUnused(LibraryKey key) {
         Entry entry = byKey.get(key);
         if (entry != null && entry.pids.isEmpty()) {
-            byKey.remove(key);
-            detach(entry);
+            remove(entry, "no process uses it any more");
         }
     }
 
-    private static void detach(Entry entry) {
-        detach(entry, "no process uses it any more");
+    private void remove(Entry entry, String why) {
+        byKey.remove(entry.key);
+        published.remove(entry.key);
+        detach(entry, why);
     }
 
     private static void detach(Entry entry, String why) {
@@ -183,95 +165,63 @@ public final class LibraryRegistry {
         }
     }
 
-    private LibraryView view(Entry entry) {
-        return entry.view(hooksWanted(entry));
-    }
-
-    private boolean hooksWanted(Entry entry) {
-        return entry.kind != LibraryKind.GO || goHooksByKey.getOrDefault(entry.key, goHooksEnabled);
-    }
-
-    /** Attaches or detaches a Go library's probes to match the switches; OpenSSL libraries are left alone. */
-    private void applyGoHooks(Entry entry) {
-        boolean wanted = hooksWanted(entry);
-        if (wanted && entry.attachment == null) {
-            attach(entry, entry.mapping);
-        } else if (!wanted && entry.attachment != null) {
-            detach(entry, "Go hooks switched off");
+    /** Attaches or detaches Go executables' probes to match the policy (after an operator switched it). */
+    public void applyGoHooks() {
+        for (Entry entry : byKey.values()) {
+            if (entry.kind != LibraryKind.GO) {
+                continue;
+            }
+            boolean wanted = goHooks.wants(entry.key, entry.kind);
+            if (wanted && entry.attachment == null) {
+                attach(entry, entry.mapping);
+            } else if (!wanted && entry.attachment != null) {
+                detach(entry, "Go hooks switched off");
+            }
+            publish(entry);
         }
     }
 
-    /** Switches the probes of every Go executable off or on (detaching or attaching them now). */
-    public synchronized void setGoHooks(boolean enabled) {
-        goHooksEnabled = enabled;
-        goHooksByKey.clear();
-        byKey.values().stream().filter(entry -> entry.kind == LibraryKind.GO).forEach(this::applyGoHooks);
-    }
-
-    /** Switches one Go executable's probes off or on; empty when no Go library has that key. */
-    public synchronized Optional<LibraryView> setGoHooks(LibraryKey key, boolean enabled) {
-        Entry entry = byKey.get(key);
-        if (entry == null || entry.kind != LibraryKind.GO) {
-            return Optional.empty();
-        }
-        goHooksByKey.put(key, enabled);
-        applyGoHooks(entry);
-        return Optional.of(view(entry));
-    }
-
-    public synchronized boolean goHooksEnabled() {
-        return goHooksEnabled;
-    }
-
-    /**
-     * Forces a struct layout on an attached library, or returns it to detection when empty.
-     *
-     * @return the library as it is now; empty when no attached library has that key
-     */
-    public synchronized Optional<LibraryView> forceLayout(LibraryKey key, Optional<OpenSslLayout> layout) {
-        Entry entry = byKey.get(key);
-        if (entry == null || entry.attachment == null || entry.attachment.layout() == null) {
-            return Optional.empty(); // unknown, unattached, or not OpenSSL (Go has no SSL layouts)
-        }
-        LayoutChoice choice = entry.attachment.layout().force(layout);
-        LOG.infof("layout of %s (id %d): %s", key, entry.id, choice.reason());
-        return Optional.of(view(entry));
-    }
-
-    public synchronized boolean isKnown(int pid) {
+    public boolean isKnown(int pid) {
         return keysByPid.containsKey(pid);
     }
 
-    public synchronized List<LibraryView> libraries() {
-        List<LibraryView> views = new ArrayList<>();
-        byKey.values().forEach(entry -> views.add(view(entry)));
-        return views;
+    private void publish(Entry entry) {
+        LibraryAttacher.Attachment attachment = entry.attachment;
+        published.put(entry.key, new LibrarySnapshot(entry.id, entry.key, entry.kind, List.copyOf(entry.paths),
+                List.copyOf(entry.pids), attachment == null ? null : attachment.library(), entry.attachError,
+                goHooks.wants(entry.key, entry.kind)));
     }
 
-    /** Attached libraries with this inode number (one, unless several devices reuse the number). */
-    public synchronized List<LibraryKey> keysWithInode(long inode) {
-        return byKey.keySet().stream().filter(key -> key.inode() == inode).toList();
+    /** Every known library as of the last change, by id; any thread. */
+    public List<LibrarySnapshot> snapshots() {
+        return published.values().stream().sorted(Comparator.comparingInt(LibrarySnapshot::id)).toList();
     }
 
-    /** The inode behind a library id, also after it was detached; called for every event. */
+    /** The known library with this key; any thread. */
+    public Optional<LibrarySnapshot> snapshot(LibraryKey key) {
+        return Optional.ofNullable(published.get(key));
+    }
+
+    /** The inode behind a library id, also after it was detached; any thread, called for every event. */
     public Optional<LibraryKey> keyOf(int id) {
         return Optional.ofNullable(keysById.get(id));
     }
 
-    /** Attachments that failed (each library counted once). */
+    /** Attachments that failed (each library counted once); any thread. */
     public long attachFailures() {
         return attachFailures.get();
     }
 
-    /** Times a known inode was found holding another file (deleted, number reused). */
+    /** Times a known inode was found holding another file (deleted, number reused); any thread. */
     public long inodesReused() {
         return inodesReused.get();
     }
 
     /** Removes every probe; the registry is empty afterwards. */
-    public synchronized void detachAll() {
-        byKey.values().forEach(LibraryRegistry::detach);
+    public void detachAll() {
+        byKey.values().forEach(entry -> detach(entry, "tracing stops"));
         byKey.clear();
+        published.clear();
         keysByPid.clear();
     }
 }

@@ -61,13 +61,12 @@ public final class ProcessScanner {
             }
         }
         List<LibraryMapping> mappings = new ArrayList<>();
-        byInode.values().forEach(file -> openable(pid, file, LibraryKind.OPENSSL).ifPresent(mappings::add));
+        byInode.values().forEach(file -> openable(pid, file)
+                .ifPresent(open -> mappings.add(new LibraryMapping(pid, file, open.path(), open.version(), LibraryKind.OPENSSL))));
         if (executableFile != null) {
             MappedFile file = executableFile;
-            openable(pid, file, LibraryKind.OPENSSL)
-                    .flatMap(mapping -> executables.classify(mapping.key(), mapping.version(), mapping.openPath())
-                            .map(kind -> new LibraryMapping(pid, file, mapping.openPath(), mapping.version(), kind)))
-                    .ifPresent(mappings::add);
+            openable(pid, file).ifPresent(open -> executables.classify(file.key(), open.version(), open.path())
+                    .ifPresent(kind -> mappings.add(new LibraryMapping(pid, file, open.path(), open.version(), kind))));
         }
         return mappings;
     }
@@ -90,12 +89,16 @@ public final class ProcessScanner {
         return LIBSSL.matcher(name).matches();
     }
 
+    /** A path this service can open to reach the very inode a process maps, and the file's version. */
+    private record Openable(Path path, FileVersion version) {
+    }
+
     /**
-     * The mapping with a path to the very inode pid maps: its own root first (works across mount
-     * namespaces and shows a readable path), then map_files (works for deleted files). Checked by
-     * device and inode; the file's current version is read from the same stat.
+     * A path to the very inode pid maps: its own root first (works across mount namespaces and
+     * shows a readable path), then map_files (works for deleted files). Checked by device and
+     * inode; the file's current version is read from the same stat.
      */
-    private Optional<LibraryMapping> openable(int pid, MappedFile file, LibraryKind kind) {
+    private Optional<Openable> openable(int pid, MappedFile file) {
         Path processDir = procRoot.resolve(Integer.toString(pid));
         List<Path> candidates = new ArrayList<>();
         if (!file.deleted()) {
@@ -105,7 +108,7 @@ public final class ProcessScanner {
         for (Path candidate : candidates) {
             Optional<FileVersion> version = versionIfSameInode(candidate, file.key());
             if (version.isPresent()) {
-                return Optional.of(new LibraryMapping(pid, file, candidate, version.get(), kind));
+                return Optional.of(new Openable(candidate, version.get()));
             }
         }
         return Optional.empty();

@@ -1,8 +1,12 @@
 package io.tlsscope.events;
 
 import io.tlsscope.config.TlsscopeConfig;
+import io.tlsscope.counters.Counter;
+import io.tlsscope.counters.CounterReading;
+import io.tlsscope.counters.CounterSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -10,10 +14,18 @@ import java.util.function.Predicate;
 /**
  * In-process fan-out of captured events to subscribers (SSE clients, sinks). Publishing never
  * blocks: each subscriber has its own bounded queue that loses its oldest events when full, and
- * those losses are counted. Thread-safe; the ring-buffer reader thread is the only publisher.
+ * those losses are counted. Thread-safe: the capture thread publishes raw chunks and query events,
+ * and other parts of the service may publish events of their own.
  */
 @ApplicationScoped
-public class EventBus {
+public class EventBus implements CounterSource {
+    private static final Counter PUBLISHED = Counter.total("events.published", "plaintext chunks delivered to the event bus");
+    private static final Counter PUBLISHED_BYTES = Counter.total("events.bytes", "plaintext bytes delivered to the event bus");
+    private static final Counter CLIENT_DROPS = Counter.total("sse.client-drops", "events SSE clients lost because they read too slowly");
+    private static final Counter CLIENTS = Counter.level("sse.clients", "SSE clients connected now");
+    private static final Counter RESUME_MISSED = Counter.total("sse.resume-missed",
+            "events resuming SSE clients asked for (Last-Event-ID) that were no longer kept; each client was told");
+
     /** Events kept for SSE clients that resume (Last-Event-ID) when no configuration says otherwise. */
     static final int DEFAULT_REPLAY = 10_000;
     static final long DEFAULT_REPLAY_BYTES = 64L << 20;
@@ -22,7 +34,6 @@ public class EventBus {
     private final CopyOnWriteArrayList<EventSubscription> internal = new CopyOnWriteArrayList<>();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedBytes = new AtomicLong();
-    private final AtomicLong publishedDecoded = new AtomicLong();
     private final AtomicLong droppedByClosedSubscriptions = new AtomicLong();
     private final ReplayBuffer replay;
     private final AtomicLong resumeMissed = new AtomicLong();
@@ -50,8 +61,6 @@ public class EventBus {
         if (event instanceof TlsDataEvent data) {
             published.incrementAndGet();
             publishedBytes.addAndGet(data.data().length);
-        } else {
-            publishedDecoded.incrementAndGet();
         }
         Sequenced sequenced = new Sequenced(++lastId, event);
         replay.add(sequenced);
@@ -64,8 +73,9 @@ public class EventBus {
     }
 
     /**
-     * A subscription of the service's own (the query decoder): it gets every event like a client but
-     * is not one, so it is not counted in sse.clients or sse.client-drops; its owner counts its drops.
+     * A subscription of the service's own (a sink such as a rule engine or an exporter): it gets
+     * events like a client but is not one, so it is not counted in sse.clients or sse.client-drops;
+     * its owner counts its drops.
      */
     public EventSubscription subscribeInternal(int capacity, Predicate<StreamEvent> filter) {
         EventSubscription subscription = new EventSubscription(capacity, filter, internal::remove);
@@ -95,7 +105,7 @@ public class EventBus {
      * @param missed ids after the client's last one that are no longer kept (some may not have matched its
      *               filter), or -1 when the id is from before the service started: what came between is unknown
      */
-    public record Resumed(EventSubscription live, java.util.List<Sequenced> replay, long missed) {
+    public record Resumed(EventSubscription live, List<Sequenced> replay, long missed) {
     }
 
     /** A new subscription to every event, holding at most capacity undelivered events. */
@@ -124,11 +134,6 @@ public class EventBus {
         return publishedBytes.get();
     }
 
-    /** Decoded events (queries) published. */
-    public long publishedDecoded() {
-        return publishedDecoded.get();
-    }
-
     /** Events subscribers lost because they were slower than the capture, over all time. */
     public long subscriberDrops() {
         long live = subscriptions.stream().mapToLong(EventSubscription::dropped).sum();
@@ -137,5 +142,16 @@ public class EventBus {
 
     public int subscriberCount() {
         return subscriptions.size();
+    }
+
+    @Override
+    public String owner() {
+        return "event-bus";
+    }
+
+    @Override
+    public List<CounterReading> read() {
+        return List.of(PUBLISHED.reading(published()), PUBLISHED_BYTES.reading(publishedBytes()),
+                CLIENT_DROPS.reading(subscriberDrops()), CLIENTS.reading(subscriberCount()), RESUME_MISSED.reading(resumeMissed()));
     }
 }

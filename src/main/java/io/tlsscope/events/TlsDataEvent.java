@@ -7,14 +7,17 @@ import io.tlsscope.conn.TcpTuple;
 import java.time.Instant;
 
 /**
- * One chunk of plaintext captured from one SSL call. A call larger than one ring-buffer record is
- * several events with the same {@link #callId()} and increasing {@link #chunkSequence()}.
+ * One chunk of plaintext captured from one SSL call, with everything a consumer needs to show it
+ * (library inode, layout name, container): nothing downstream has to look anything up. A call
+ * larger than one ring-buffer record is several events with the same {@link #callId()} and
+ * increasing {@link #chunkSequence()}. Its bytes are final once published: credentials were
+ * blanked before.
  *
  * @param time        wall-clock time of the call's return
  * @param callId      "tid:entry-ns", the same for every chunk of one call
- * @param libraryId   registry id of the library the probe sits on
- * @param layoutIndex kernel layout-table index that found fd (method LAYOUT), else -1
+ * @param layout      name of the struct layout that found fd (method LAYOUT), else null
  * @param tuple       TCP 4-tuple of fd, or null when unknown
+ * @param containerId the container the process runs in, from its cgroup; null outside containers
  * @param callBytes   bytes the call moved; more than the captured bytes when truncated
  */
 public record TlsDataEvent(
@@ -25,16 +28,22 @@ public record TlsDataEvent(
         String comm,
         Direction direction,
         SslFunction function,
-        int libraryId,
+        LibraryRef library,
         long ssl,
         int fd,
         FdMethod fdMethod,
-        int layoutIndex,
+        String layout,
         TcpTuple tuple,
         long cgroupId,
+        String containerId,
         int callBytes,
         int chunkSequence,
         boolean lastChunk,
         boolean truncated,
-        byte[] data) implements KernelEvent, StreamEvent {
+        byte[] data) implements StreamEvent {
+
+    /** Bytes of the call captured up to and including this chunk. */
+    public long capturedThrough() {
+        return (long) chunkSequence * io.tlsscope.bpf.abi.KernelAbi.CHUNK_DATA_MAX + data.length;
+    }
 }

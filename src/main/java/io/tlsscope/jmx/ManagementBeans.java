@@ -2,10 +2,11 @@ package io.tlsscope.jmx;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.metrics.AllCounters;
-import io.tlsscope.tracer.CounterValue;
-import io.tlsscope.tracer.Tracer;
+import io.tlsscope.counters.CounterCatalogue;
+import io.tlsscope.counters.CounterValue;
+import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.tracer.LibraryStatus;
+import io.tlsscope.tracer.TracerControl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
@@ -27,13 +28,13 @@ public class ManagementBeans {
     private static final Logger LOG = Logger.getLogger(ManagementBeans.class);
     private static final Logger AUDIT = Logger.getLogger("io.tlsscope.audit");
 
-    private final AllCounters counters;
-    private final Tracer tracer;
+    private final CounterCatalogue counters;
+    private final TracerControl control;
     private final Map<ObjectName, Object> beans = new LinkedHashMap<>();
 
-    public ManagementBeans(AllCounters counters, Tracer tracer) {
+    public ManagementBeans(CounterCatalogue counters, TracerControl control) {
         this.counters = counters;
-        this.tracer = tracer;
+        this.control = control;
     }
 
     void onStart(@Observes StartupEvent start) throws JMException {
@@ -68,30 +69,33 @@ public class ManagementBeans {
     }
 
     private List<String> librarySummaries() {
-        return tracer.libraries().stream().map(ManagementBeans::summary).toList();
+        return control.libraries().stream().map(ManagementBeans::summary).toList();
     }
 
-    private static String summary(LibraryRegistry.LibraryView library) {
-        return "inode=%d kind=%s version=%s layout=%s (%s) paths=%s".formatted(library.inode(), library.kind(),
-                library.version(), library.layout(), library.layoutSource(), library.paths());
+    private static String summary(LibraryStatus status) {
+        LibraryAttacher.AttachedLibrary attached = status.library().attached();
+        return "inode=%d kind=%s version=%s layout=%s (%s) paths=%s".formatted(status.library().key().inode(),
+                status.library().kind().jsonName(), attached == null ? null : attached.version(),
+                status.layout() == null ? null : status.layout().layoutName(),
+                status.layout() == null ? null : status.layout().source().jsonName(), status.library().paths());
     }
 
     /** The Go switch; a refusal (tracing down, unknown inode) reaches the JMX client as its message. */
     private final class GoHooks implements GoHooksMXBean {
         @Override
         public boolean isEnabled() {
-            return tracer.goHooksEnabled();
+            return control.goHooksEnabled();
         }
 
         @Override
         public void switchAll(boolean enabled) {
-            tracer.setGoHooks(enabled);
+            control.switchGoHooks(enabled);
             AUDIT.infof("admin change via JMX: Go hooks %s", enabled ? "on" : "off");
         }
 
         @Override
         public void switchOne(long inode, boolean enabled) {
-            tracer.setGoHooks(inode, enabled);
+            control.switchGoHooks(inode, enabled);
             AUDIT.infof("admin change via JMX: Go hooks %s for inode %d", enabled ? "on" : "off", inode);
         }
     }

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.tlsscope.tracer.CounterValue;
+import io.tlsscope.counters.Counter;
+import io.tlsscope.counters.CounterCatalogue;
+import io.tlsscope.counters.CounterValue;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -18,11 +20,12 @@ import java.util.stream.Collectors;
 public class CounterMetrics implements MeterBinder {
     private static final long SNAPSHOT_NANOS = 1_000_000_000L;
 
-    private final AllCounters counters;
+    private final CounterCatalogue counters;
     private Map<String, Long> snapshot = Map.of();
-    private long snapshotAt = Long.MIN_VALUE;
+    /** When the snapshot was read (System.nanoTime); none is read yet while snapshot is empty. */
+    private long snapshotAt;
 
-    public CounterMetrics(AllCounters counters) {
+    public CounterMetrics(CounterCatalogue counters) {
         this.counters = counters;
     }
 
@@ -30,7 +33,7 @@ public class CounterMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         for (CounterValue counter : counters.all()) {
             String name = "tlsscope." + counter.name();
-            if (AllCounters.isLevel(counter.name())) {
+            if (counter.kind().equals(Counter.Kind.LEVEL.jsonName())) {
                 Gauge.builder(name, this, metrics -> metrics.value(counter.name())).description(counter.description()).register(registry);
             } else {
                 FunctionCounter.builder(name, this, metrics -> metrics.value(counter.name())).description(counter.description())
@@ -41,7 +44,8 @@ public class CounterMetrics implements MeterBinder {
 
     private synchronized double value(String name) {
         long now = System.nanoTime();
-        if (now - snapshotAt > SNAPSHOT_NANOS) {
+        // not "now - Long.MIN_VALUE": that overflows, and the first (empty) snapshot was served forever
+        if (snapshot.isEmpty() || now - snapshotAt > SNAPSHOT_NANOS) {
             snapshot = counters.all().stream().collect(Collectors.toMap(CounterValue::name, CounterValue::value, (first, second) -> second));
             snapshotAt = now;
         }

@@ -1,6 +1,7 @@
 package io.tlsscope.protocol;
 
 import io.tlsscope.bpf.abi.Direction;
+import io.tlsscope.collections.LruMap;
 import java.util.Arrays;
 import java.util.Map;
 

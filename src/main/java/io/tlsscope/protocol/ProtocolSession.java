@@ -3,19 +3,29 @@ package io.tlsscope.protocol;
 import java.time.Instant;
 
 /**
- * One database connection seen from one traced process, decoded into query events. The frontend
- * is what the client sends and the server reads; the backend is the server's answer. Decoding
- * never throws on bad input: a stream that cannot be framed is marked desynchronised and counted.
+ * One database connection seen from one traced process. The frontend is what the client sends and
+ * the server reads; the backend is the server's answer. Each direction is framed once as its bytes
+ * pass: the same walk blanks credentials in the captured bytes, in place, and decodes statements
+ * into query events. Never throws on bad input: a stream that cannot be framed is marked
+ * desynchronised and counted, and while a connection is not known to be past authentication, what
+ * cannot be framed of its frontend is blanked (fail closed).
  */
 public interface ProtocolSession {
 
-    /** Bytes the client sent (one SSL call, or one chunk of it). */
+    /** Bytes the client sent (one SSL call, or one chunk of it): credentials blanked in place, then decoded. */
     void frontend(byte[] call, Instant time);
 
     /** Bytes the server sent. */
     void backend(byte[] call, Instant time);
 
-    /** Captured bytes were lost in one direction: resynchronise and forget what was in flight. */
+    /**
+     * Bytes of one direction the capture did not get, right after the bytes last given (a call
+     * larger than the capture limit): skipped inside the message they belong to, which is then
+     * marked truncated; the stream is lost only when they reach past it.
+     */
+    void skip(boolean frontendSide, long missing, Instant time);
+
+    /** Captured bytes of one direction were lost, how many unknown: resynchronise and forget what was in flight. */
     void gap(boolean frontendSide);
 
     /** Times a direction could not be framed and was resynchronised. */

@@ -4,11 +4,11 @@ package io.tlsscope.tracer;
 public record TracerState(Status status, String reason) {
     public enum Status { STARTING, UP, DOWN, DISABLED }
 
-    static TracerState up() {
+    public static TracerState up() {
         return new TracerState(Status.UP, "tracing: BPF object loaded and attached");
     }
 
-    static TracerState down(String reason) {
+    public static TracerState down(String reason) {
         return new TracerState(Status.DOWN, reason);
     }
 }

@@ -22,7 +22,7 @@ class EventViewSchemaTest {
             schemas = new ObjectMapper().readTree(in).at("/components/schemas");
         }
         assertFields(schemas.get("TlsDataEvent"), EventView.class);
-        assertFields(schemas.get("LibraryRef"), EventView.LibraryRef.class);
+        assertFields(schemas.get("LibraryRef"), io.tlsscope.events.LibraryRef.class);
         assertFields(schemas.get("ConnectionRef"), EventView.ConnectionRef.class);
         assertFields(schemas.get("QueryEvent"), QueryView.class);
         assertFields(schemas.get("QueryConnection"), QueryView.QueryConnection.class);

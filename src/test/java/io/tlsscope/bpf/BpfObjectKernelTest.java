@@ -58,9 +58,18 @@ class BpfObjectKernelTest {
     @Test
     void perCpuLookupFillsOneValuePerPossibleCpu() {
         BpfMap counters = object.map("counters");
-        byte[] values = new byte[Long.BYTES * LibbpfRuntime.possibleCpus()];
-        assertThat(counters.lookup(ints(0), values)).isTrue();
-        assertThat(ByteBuffer.wrap(values).order(ByteOrder.nativeOrder()).getLong(0)).isZero();
+        int cpus = LibbpfRuntime.possibleCpus();
+        ByteBuffer written = ByteBuffer.allocate(Long.BYTES * cpus).order(ByteOrder.nativeOrder());
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            written.putLong(1000L * (cpu + 1) + cpu); // a different value in every CPU's slot
+        }
+        counters.update(ints(1), written.array(), BpfMap.BPF_ANY);
+        byte[] values = new byte[Long.BYTES * cpus];
+        assertThat(counters.lookup(ints(1), values)).isTrue();
+        ByteBuffer read = ByteBuffer.wrap(values).order(ByteOrder.nativeOrder());
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            assertThat(read.getLong(cpu * Long.BYTES)).as("CPU %d's slot", cpu).isEqualTo(1000L * (cpu + 1) + cpu);
+        }
     }
 
     @Test

@@ -22,9 +22,9 @@ class LibraryRegistryRetryTest {
             if (!Files.exists(mapping.openPath())) {
                 throw new LibraryAttacher.AttachException("attach " + mapping.openPath() + ": No such file or directory", null);
             }
-            return new LibraryAttacher.Attachment("openssl", "openssl", "3.0", List.of("SSL_read"), null, () -> { });
+            return new LibraryAttacher.Attachment(new LibraryAttacher.AttachedLibrary("openssl", "3.0", List.of("SSL_read")), () -> { });
         };
-        LibraryRegistry registry = new LibraryRegistry(pathMustExist);
+        LibraryRegistry registry = new LibraryRegistry(pathMustExist, new GoHookPolicy(true));
         long inode = (Long) Files.readAttributes(LIBSSL, "unix:ino").get("ino");
         LibraryKey key = new LibraryKey(0xfe, 0, inode);
         MappedFile file = new MappedFile("7f00-7f01", "r-xp", key, LIBSSL.toString(), false);
@@ -32,12 +32,12 @@ class LibraryRegistryRetryTest {
 
         registry.processUses(new LibraryMapping(999_999_999, file, Path.of("/proc/999999999/root" + LIBSSL), version, LibraryKind.OPENSSL));
         assertThat(registry.attachFailures()).isEqualTo(1);
-        assertThat(registry.libraries()).singleElement().satisfies(library -> assertThat(library.attachError()).contains("No such file"));
+        assertThat(registry.snapshots()).singleElement().satisfies(library -> assertThat(library.attachError()).contains("No such file"));
 
         registry.processUses(new LibraryMapping((int) ProcessHandle.current().pid(), file, LIBSSL, version, LibraryKind.OPENSSL));
-        assertThat(registry.libraries()).singleElement().satisfies(library -> {
+        assertThat(registry.snapshots()).singleElement().satisfies(library -> {
             assertThat(library.attachError()).isNull();
-            assertThat(library.probes()).containsExactly("SSL_read");
+            assertThat(library.attached().probes()).containsExactly("SSL_read");
         });
         assertThat(registry.attachFailures()).as("the failure stays counted").isEqualTo(1);
     }

@@ -3,9 +3,7 @@ package io.tlsscope.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsscope.bpf.abi.Direction;
-import io.tlsscope.bpf.abi.FdMethod;
-import io.tlsscope.bpf.abi.SslFunction;
-import java.time.Instant;
+import io.tlsscope.testsupport.TestEvents;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,8 +47,7 @@ class EventBusTest {
     }
 
     private static TlsDataEvent event(int sequence) {
-        return new TlsDataEvent(Instant.now(), "1:" + sequence, 1, 1, "test", Direction.WRITE, SslFunction.SSL_WRITE,
-                1, 0, 3, FdMethod.LAYOUT, 0, null, 0, 1, sequence, true, false, new byte[] {(byte) sequence});
+        return TestEvents.chunk(1, sequence, Direction.WRITE, new byte[] {(byte) sequence}, sequence, true);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 
 /**
@@ -123,6 +124,11 @@ public final class KernelAbi {
     /** Byte offset of a field of {@link #TUPLE} within the tuple. */
     public static int tupleOffset(String field) {
         return (int) TUPLE.byteOffset(groupElement(field));
+    }
+
+    /** A __u32 / __s32 map key or array index, in native byte order. */
+    public static byte[] u32(int value) {
+        return MemorySegment.ofArray(new int[] {value}).toArray(JAVA_BYTE);
     }
 
     private KernelAbi() {

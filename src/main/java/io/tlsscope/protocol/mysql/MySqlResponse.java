@@ -52,7 +52,7 @@ final class MySqlResponse {
     }
 
     /** Takes the next packet of the answer; deprecateEof is null while the convention is unknown. */
-    MySqlCommand.Step accept(MySqlPackets.Packet packet, Boolean deprecateEof) {
+    MySqlCommand.Step accept(MySqlStream.Packet packet, Boolean deprecateEof) {
         boolean continuing = lastSequence >= 0 && (lastSequence + 1 & 0xFF) != 1;
         if (continuing && packet.sequence() == 1) {
             return MySqlCommand.Step.RESTART;
@@ -131,9 +131,9 @@ final class MySqlResponse {
         return definitionsLeft == 0 ? MySqlCommand.Step.DONE : MySqlCommand.Step.MORE;
     }
 
-    private MySqlCommand.Step afterColumns(MySqlPackets.Packet packet, int head, Boolean deprecateEof) {
+    private MySqlCommand.Step afterColumns(MySqlStream.Packet packet, int head, Boolean deprecateEof) {
         state = State.ROWS;
-        boolean terminator = isTerminator(packet.payload(), head);
+        boolean terminator = isTerminator(packet, head);
         if (Boolean.TRUE.equals(deprecateEof) || !terminator) {
             if (deprecateEof == null && !terminator) {
                 learnedDeprecateEof = true; // a row right after the definitions: no EOF between
@@ -144,19 +144,19 @@ final class MySqlResponse {
         return MySqlCommand.Step.MORE; // the EOF between definitions and rows
     }
 
-    private MySqlCommand.Step row(MySqlPackets.Packet packet, int head, Boolean deprecateEof) {
+    private MySqlCommand.Step row(MySqlStream.Packet packet, int head, Boolean deprecateEof) {
         byte[] payload = packet.payload();
         if (head == ERR) {
             return error(payload);
         }
-        if (isTerminator(payload, head)) {
+        if (isTerminator(packet, head)) {
             if (guessedIntermediateEof) {
                 learnedDeprecateEof = false;
                 guessedIntermediateEof = false;
             }
             MySqlReader in = new MySqlReader(payload);
             in.skip(1);
-            boolean eofFormat = Boolean.FALSE.equals(deprecateEof) || deprecateEof == null && payload.length == 5;
+            boolean eofFormat = Boolean.FALSE.equals(deprecateEof) || deprecateEof == null && packet.length() == 5;
             if (eofFormat) {
                 in.skip(2); // warnings
             } else {
@@ -225,8 +225,8 @@ final class MySqlResponse {
         return MySqlCommand.Step.DONE;
     }
 
-    private static boolean isTerminator(byte[] payload, int head) {
-        return head == EOF && payload.length < TERMINATOR_LIMIT;
+    private static boolean isTerminator(MySqlStream.Packet packet, int head) {
+        return head == EOF && packet.length() < TERMINATOR_LIMIT;
     }
 
     /** Rows returned or affected, when the answer said. */

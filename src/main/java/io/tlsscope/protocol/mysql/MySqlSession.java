@@ -2,6 +2,8 @@ package io.tlsscope.protocol.mysql;
 
 import static io.tlsscope.protocol.mysql.MySqlProtocol.*;
 
+import io.tlsscope.protocol.BodyMask;
+
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.QueryEvent;
@@ -28,8 +30,8 @@ import java.util.function.Consumer;
  * from the first result set.
  */
 public final class MySqlSession implements ProtocolSession {
-    private final MySqlPackets frontend = new MySqlPackets(MySqlSession::plausibleCommandCall);
-    private final MySqlPackets backend = new MySqlPackets(MySqlSession::plausibleResponseCall);
+    private final MySqlStream frontend = new MySqlStream(MySqlSession::plausibleCommandCall, this::frontendHandling);
+    private final MySqlStream backend = new MySqlStream(MySqlSession::plausibleResponseCall, (sequence, length) -> MySqlStream.Handling.READ);
     private final Consumer<QueryEvent> sink;
     private final String side;
     private ConnectionInfo connection;
@@ -38,6 +40,11 @@ public final class MySqlSession implements ProtocolSession {
     private PreparedStatement lastPrepared;
     private final Deque<MySqlCommand> pending = new ArrayDeque<>();
     private String transactionStatus;
+    /**
+     * A login (or COM_CHANGE_USER) exchange is under way, or may be: until the client's first
+     * command, its packets are credentials, and frontend bytes that cannot be framed are blanked whole.
+     */
+    private boolean authenticating = true;
 
     /** A server-side prepared statement; parameter types are remembered from the last execution. */
     static final class PreparedStatement {
@@ -59,30 +66,59 @@ public final class MySqlSession implements ProtocolSession {
         this.side = side;
         this.connection = connection;
         this.sink = sink;
+        frontend.blankWhileLost(true);
     }
 
     @Override
     public void frontend(byte[] call, Instant time) {
-        for (MySqlPackets.Packet packet : frontend.add(call)) {
-            try {
-                onFrontend(packet, time);
-            } catch (BufferUnderflowException | IllegalArgumentException malformed) {
-                frontend.desync();
-                pending.clear();
-            }
-        }
+        frontend.add(call, packet -> onPacket(packet, time, true));
     }
 
     @Override
     public void backend(byte[] call, Instant time) {
-        for (MySqlPackets.Packet packet : backend.add(call)) {
-            try {
+        backend.add(call, packet -> onPacket(packet, time, false));
+    }
+
+    @Override
+    public void skip(boolean frontendSide, long missing, Instant time) {
+        (frontendSide ? frontend : backend).skip(missing, packet -> onPacket(packet, time, frontendSide));
+    }
+
+    private void onPacket(MySqlStream.Packet packet, Instant time, boolean fromFrontend) {
+        try {
+            if (fromFrontend) {
+                onFrontend(packet, time);
+            } else {
                 onBackend(packet, time);
-            } catch (BufferUnderflowException | IllegalArgumentException malformed) {
-                backend.desync();
-                pending.clear();
             }
+        } catch (BufferUnderflowException | IllegalArgumentException malformed) {
+            (fromFrontend ? frontend : backend).desync();
+            pending.clear();
         }
+    }
+
+    /**
+     * How a frontend packet is handled, decided when its header arrives: a possible login (the
+     * first packet after TLS, or sequence 2 with nothing in flight: a new login on a reused SSL
+     * object) and a command (COM_CHANGE_USER) are blanked after the user name; the other packets of
+     * a login exchange are blanked whole and not kept; LOCAL INFILE contents are not kept.
+     */
+    private MySqlStream.Handling frontendHandling(int sequence, long length) {
+        if (sequence == 0) {
+            return new MySqlStream.Handling(true, MySqlAuthMasks.command());
+        }
+        if (sequence == 2 && pending.isEmpty()) {
+            return new MySqlStream.Handling(true, MySqlAuthMasks.login());
+        }
+        if (authenticating) {
+            return MySqlStream.Handling.SECRET;
+        }
+        return new MySqlStream.Handling(false, BodyMask.NONE);
+    }
+
+    private void authenticating(boolean underWay) {
+        authenticating = underWay;
+        frontend.blankWhileLost(underWay);
     }
 
     @Override
@@ -101,15 +137,16 @@ public final class MySqlSession implements ProtocolSession {
         return connection;
     }
 
-    private void onFrontend(MySqlPackets.Packet packet, Instant time) {
+    private void onFrontend(MySqlStream.Packet packet, Instant time) {
         if (packet.sequence() != 0) {
             // sequence 2 with nothing in flight: a login (also when the process reuses an SSL object's
             // address for a new connection); otherwise authentication data or LOCAL INFILE contents
-            if (packet.sequence() == 2 && pending.isEmpty() && isHandshakeResponse(packet.payload())) {
+            if (packet.payload() != null && packet.sequence() == 2 && pending.isEmpty() && isHandshakeResponse(packet.payload())) {
                 handshakeResponse(packet.payload(), time);
             }
             return;
         }
+        authenticating(false);
         MySqlReader in = new MySqlReader(packet.payload());
         int command = in.u8();
         if (!isCommand(command)) {
@@ -129,6 +166,7 @@ public final class MySqlSession implements ProtocolSession {
                 yield null;
             }
             case COM_CHANGE_USER -> {
+                authenticating(true); // an auth exchange follows
                 connection = withUser(in.nulTerminated(), connection.database());
                 yield MySqlCommand.silent(command, time); // auth data follows the user name: not read
             }
@@ -161,6 +199,7 @@ public final class MySqlSession implements ProtocolSession {
         lastPrepared = null;
         transactionStatus = null;
         connection = withUser(user, database == null || database.isEmpty() ? null : database);
+        authenticating(true);
         pending.add(MySqlCommand.login(time));
     }
 
@@ -219,7 +258,7 @@ public final class MySqlSession implements ProtocolSession {
         return index < statement.parameterTypes.length ? statement.parameterTypes[index] : 0xFD;
     }
 
-    private void onBackend(MySqlPackets.Packet packet, Instant time) {
+    private void onBackend(MySqlStream.Packet packet, Instant time) {
         MySqlCommand current = pending.peek();
         if (current == null) {
             return; // an answer to something sent before the capture started
@@ -283,13 +322,13 @@ public final class MySqlSession implements ProtocolSession {
      * connection older than the capture is recognised from its first frontend bytes.
      */
     public static boolean plausibleCommandCall(byte[] call) {
-        return call.length >= 5 && MySqlPackets.sequence(call) == 0 && isCommand(call[4] & 0xFF)
-                && MySqlPackets.length(call) >= 1 && MySqlPackets.length(call) <= MySqlPackets.MAX_PACKET;
+        return call.length >= 5 && MySqlStream.sequence(call) == 0 && isCommand(call[4] & 0xFF)
+                && MySqlStream.length(call) >= 1 && MySqlStream.length(call) <= MySqlStream.MAX_PACKET;
     }
 
     /** A call may begin a response: sequence 1 (the first answer to a sequence-0 command). */
     static boolean plausibleResponseCall(byte[] call) {
-        return call.length >= 5 && MySqlPackets.sequence(call) == 1;
+        return call.length >= 5 && MySqlStream.sequence(call) == 1;
     }
 
     /** HandshakeResponse41 payload: protocol 4.1 and TLS flags, and the filler's first 19 bytes zero. */
@@ -310,11 +349,11 @@ public final class MySqlSession implements ProtocolSession {
 
     /** The first frontend bytes of a TLS connection are a HandshakeResponse41 after an SSLRequest. */
     public static boolean startsWithHandshakeResponse(byte[] call) {
-        if (call.length < 8 || MySqlPackets.sequence(call) != 2) {
+        if (call.length < 8 || MySqlStream.sequence(call) != 2) {
             return false;
         }
         long flags = littleEndian32(call, 4);
-        int length = MySqlPackets.length(call);
+        int length = MySqlStream.length(call);
         return isTlsLogin(flags) && (flags & CLIENT_COMPRESS) == 0 && length >= 32 && length < 65536;
     }
 }

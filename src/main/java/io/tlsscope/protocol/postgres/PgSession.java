@@ -30,8 +30,8 @@ public final class PgSession implements ProtocolSession {
     /** Table OID, column number, type OID, type size, type modifier, format code after each field name. */
     private static final int ROW_DESCRIPTION_FIELD_TAIL = 4 + 2 + 4 + 2 + 4 + 2;
 
-    private final PgFrames frontend = new PgFrames(true);
-    private final PgFrames backend = new PgFrames(false);
+    private final PgStream frontend;
+    private final PgStream backend = new PgStream(false, false);
     private final Consumer<QueryEvent> sink;
     private final String side;
     private ConnectionInfo connection;
@@ -42,6 +42,14 @@ public final class PgSession implements ProtocolSession {
     private Execution simpleQuery;
     /** After an error in extended mode the server skips everything until Sync. */
     private boolean skippingUntilSync;
+    /**
+     * Whether the connection is known to be past authentication (the server said ReadyForQuery or
+     * AuthenticationOk, or the client sent a statement). Until then, frontend bytes that cannot be
+     * framed are blanked whole: a password may be among them.
+     */
+    private boolean pastAuthentication;
+    /** Messages whose body did not parse. */
+    private long malformed;
 
     private record Statement(String text, List<Integer> parameterTypes) {
     }
@@ -73,42 +81,47 @@ public final class PgSession implements ProtocolSession {
 
     /**
      * @param side       "client" or "server": which end of the connection the traced process is
-     * @param connection the process and 4-tuple; user, database and application are filled in from
-     *                   the startup message when it is seen
+     * @param connection   the process and 4-tuple; user, database and application are filled in from
+     *                     the startup message when it is seen
+     * @param startupFirst whether the frontend begins with the startup packet (false: the connection
+     *                     is older than the capture, which starts at a message)
      */
-    public PgSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink) {
+    public PgSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean startupFirst) {
         this.side = side;
         this.connection = connection;
         this.sink = sink;
+        this.frontend = new PgStream(true, startupFirst);
+        frontend.blankWhileLost(true);
     }
 
     @Override
     public void frontend(byte[] call, Instant time) {
-        for (PgFrames.Message message : frontend.add(call)) {
-            try {
-                onFrontend(message, time);
-            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException malformed) {
-                malformed(frontend);
-            }
-        }
+        frontend.add(call, message -> onMessage(message, time, true));
     }
 
     @Override
     public void backend(byte[] call, Instant time) {
-        for (PgFrames.Message message : backend.add(call)) {
-            try {
-                onBackend(message, time);
-            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException malformed) {
-                malformed(backend);
-            }
-        }
+        backend.add(call, message -> onMessage(message, time, false));
     }
 
-    /** A message whose body does not parse: the stream is desynchronised, and what was in flight is forgotten. */
-    private void malformed(PgFrames direction) {
-        direction.gap();
-        pending.clear();
-        simpleQuery = null;
+    @Override
+    public void skip(boolean frontendSide, long missing, Instant time) {
+        (frontendSide ? frontend : backend).skip(missing, message -> onMessage(message, time, frontendSide));
+    }
+
+    private void onMessage(PgStream.Message message, Instant time, boolean fromFrontend) {
+        try {
+            if (fromFrontend) {
+                onFrontend(message, time);
+            } else {
+                onBackend(message, time);
+            }
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException unparsable) {
+            // a body that does not parse: what was in flight is forgotten; the framing (lengths) still holds
+            malformed++;
+            pending.clear();
+            simpleQuery = null;
+        }
     }
 
     @Override
@@ -118,9 +131,16 @@ public final class PgSession implements ProtocolSession {
         simpleQuery = null;
     }
 
+    private void authenticated() {
+        if (!pastAuthentication) {
+            pastAuthentication = true;
+            frontend.blankWhileLost(false);
+        }
+    }
+
     @Override
     public long desyncs() {
-        return frontend.desyncs() + backend.desyncs();
+        return frontend.desyncs() + backend.desyncs() + malformed;
     }
 
     @Override
@@ -128,12 +148,22 @@ public final class PgSession implements ProtocolSession {
         return connection;
     }
 
-    private void onFrontend(PgFrames.Message message, Instant time) {
+    private void onFrontend(PgStream.Message message, Instant time) {
+        if (message.body() == null) {
+            if (message.type() == 'd') {
+                copyData(message, "in");
+            }
+            return; // 'p' (password, SASL) is never kept
+        }
         ByteBuffer body = ByteBuffer.wrap(message.body());
         switch (message.type()) {
             case 0 -> startup(body);
-            case 'Q' -> simpleQuery = new Execution("query", cString(body), List.of(), time);
+            case 'Q' -> {
+                authenticated();
+                simpleQuery = new Execution("query", cString(body), List.of(), time);
+            }
             case 'P' -> {
+                authenticated();
                 String name = cString(body);
                 String text = cString(body);
                 List<Integer> types = new ArrayList<>();
@@ -153,9 +183,8 @@ public final class PgSession implements ProtocolSession {
                 char kind = (char) body.get();
                 (kind == 'S' ? statements : portals).remove(cString(body));
             }
-            case 'd' -> copyData(message, "in");
             default -> {
-                // 'p' (password, SASL: dropped unread), 'S' Sync, 'H' Flush, 'D' Describe, 'X' Terminate,
+                // 'S' Sync, 'H' Flush, 'D' Describe, 'X' Terminate,
                 // 'c' CopyDone, 'f' CopyFail (the server answers with CommandComplete or ErrorResponse)
             }
         }
@@ -167,12 +196,12 @@ public final class PgSession implements ProtocolSession {
     }
 
     /** A CopyData message of the COPY running now, counted when it flows the way the COPY goes. */
-    private void copyData(PgFrames.Message message, String flow) {
+    private void copyData(PgStream.Message message, String flow) {
         Execution copying = current();
         if (copying != null && copying.copyDirection != null
                 && (copying.copyDirection.equals(flow) || copying.copyDirection.equals("both"))) {
             copying.copyMessages++;
-            copying.copyBytes += message.body().length;
+            copying.copyBytes += message.length();
         }
     }
 
@@ -220,16 +249,29 @@ public final class PgSession implements ProtocolSession {
         portals.put(portal, new Execution("execute", statement == null ? null : statement.text(), values, time));
     }
 
-    private void onBackend(PgFrames.Message message, Instant time) {
-        ByteBuffer body = ByteBuffer.wrap(message.body());
+    private void onBackend(PgStream.Message message, Instant time) {
         Execution current = current();
+        if (message.body() == null) {
+            if (message.type() == 'D' && current != null) {
+                current.rows++;
+                current.rowsSeen = true;
+            } else if (message.type() == 'd') {
+                copyData(message, "out");
+            }
+            return;
+        }
+        ByteBuffer body = ByteBuffer.wrap(message.body());
         switch (message.type()) {
             case 'G', 'H', 'W' -> {
                 if (current != null) {
                     current.copyDirection = message.type() == 'G' ? "in" : message.type() == 'H' ? "out" : "both";
                 }
             }
-            case 'd' -> copyData(message, "out");
+            case 'R' -> {
+                if (body.remaining() >= 4 && body.getInt() == 0) {
+                    authenticated(); // AuthenticationOk
+                }
+            }
             case 'T' -> {
                 if (current != null && current.columns == null) {
                     current.columns = columnNames(body);
@@ -239,12 +281,6 @@ public final class PgSession implements ProtocolSession {
                 Map<Character, String> fields = errorFields(body);
                 if (current != null) {
                     current.notices.add(fields.getOrDefault('V', fields.get('S')) + " " + fields.get('C') + ": " + fields.get('M'));
-                }
-            }
-            case 'D' -> {
-                if (current != null) {
-                    current.rows++;
-                    current.rowsSeen = true;
                 }
             }
             case 'C' -> {
@@ -275,6 +311,7 @@ public final class PgSession implements ProtocolSession {
                 }
             }
             case 'Z' -> {
+                authenticated();
                 String status = String.valueOf((char) body.get());
                 if (simpleQuery != null) {
                     finish(simpleQuery, time, status);
@@ -286,7 +323,7 @@ public final class PgSession implements ProtocolSession {
                 }
             }
             default -> {
-                // R (authentication), S, K, 1, 2, 3, n, t, c (CopyDone): nothing to pair
+                // S, K, 1, 2, 3, n, t, c (CopyDone): nothing to pair
             }
         }
     }

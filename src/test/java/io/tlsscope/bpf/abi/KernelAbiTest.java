@@ -3,6 +3,7 @@ package io.tlsscope.bpf.abi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +12,15 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The Java mirror must agree with src/main/bpf/tlsscope.h, read from the header itself. */
+/**
+ * The Java mirror must agree with src/main/bpf/tlsscope.h: sizes against the header's static
+ * asserts, and every field's offset and size against what the C compiler makes of the header.
+ */
 class KernelAbiTest {
     private static final Path HEADER = Path.of("src/main/bpf/tlsscope.h");
-
-    @Test
-    void structSizesMatchTheHeaderStaticAsserts() throws IOException {
-        Map<String, StructLayout> mirrors = Map.ofEntries(
+    private static final Map<String, StructLayout> MIRRORS = Map.ofEntries(
                 Map.entry("tlsscope_tuple", KernelAbi.TUPLE),
                 Map.entry("tlsscope_tls_data_event", KernelAbi.TLS_DATA_EVENT),
                 Map.entry("tlsscope_process_event", KernelAbi.PROCESS_EVENT),
@@ -29,15 +31,50 @@ class KernelAbiTest {
                 Map.entry("tlsscope_set_fds", KernelAbi.SET_FDS),
                 Map.entry("tlsscope_go_layout", KernelAbi.GO_LAYOUT),
                 Map.entry("tlsscope_config", KernelAbi.CONFIG));
+
+    @Test
+    void structSizesMatchTheHeaderStaticAsserts() throws IOException {
         Matcher asserts = Pattern.compile("_Static_assert\\(sizeof\\(struct (\\w+)\\) == (\\d+)")
                 .matcher(Files.readString(HEADER));
         Map<String, Long> declared = new LinkedHashMap<>();
         while (asserts.find()) {
             declared.put(asserts.group(1), Long.parseLong(asserts.group(2)));
         }
-        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(mirrors.keySet());
+        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(MIRRORS.keySet());
         declared.forEach((struct, size) ->
-                assertThat(mirrors.get(struct).byteSize()).as("sizeof(struct %s)", struct).isEqualTo(size));
+                assertThat(MIRRORS.get(struct).byteSize()).as("sizeof(struct %s)", struct).isEqualTo(size));
+    }
+
+    /**
+     * Every named field of every mirror, at the offset and with the size the Java layout gives it,
+     * as _Static_asserts that the C compiler checks against the header: a swapped, resized or
+     * moved field fails here, not in the kernel.
+     */
+    @Test
+    void everyFieldSitsWhereTheCompilerPutsIt(@TempDir Path work) throws IOException, InterruptedException {
+        StringBuilder checks = new StringBuilder("#include <stddef.h>\n#include <linux/types.h>\n#include \"")
+                .append(HEADER.toAbsolutePath()).append("\"\n");
+        int fields = 0;
+        for (Map.Entry<String, StructLayout> mirror : MIRRORS.entrySet()) {
+            for (MemoryLayout member : mirror.getValue().memberLayouts()) {
+                if (member.name().isEmpty()) {
+                    continue; // padding: the C side names it or not, only the named fields' places matter
+                }
+                String field = member.name().get();
+                long offset = mirror.getValue().byteOffset(MemoryLayout.PathElement.groupElement(field));
+                checks.append("_Static_assert(offsetof(struct %s, %s) == %d, \"%s.%s at %d\");\n"
+                        .formatted(mirror.getKey(), field, offset, mirror.getKey(), field, offset));
+                checks.append("_Static_assert(sizeof(((struct %s *)0)->%s) == %d, \"%s.%s of %d bytes\");\n"
+                        .formatted(mirror.getKey(), field, member.byteSize(), mirror.getKey(), field, member.byteSize()));
+                fields++;
+            }
+        }
+        assertThat(fields).as("named fields checked").isGreaterThan(40);
+        Path source = work.resolve("abi-check.c");
+        Files.writeString(source, checks);
+        Process compiler = new ProcessBuilder("cc", "-fsyntax-only", "-Wall", source.toString()).redirectErrorStream(true).start();
+        String output = new String(compiler.getInputStream().readAllBytes());
+        assertThat(compiler.waitFor()).as("the C compiler on the mirror's asserts:%n%s", output).isZero();
     }
 
     @Test

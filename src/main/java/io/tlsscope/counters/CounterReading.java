@@ -1,0 +1,5 @@
+package io.tlsscope.counters;
+
+/** A counter and its value at the moment it was read. */
+public record CounterReading(Counter counter, long value) {
+}

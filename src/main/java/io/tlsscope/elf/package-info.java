@@ -1,0 +1,2 @@
+/** Reading ELF files: sections, symbols and their file offsets, notes, .rodata, DT_NEEDED, build id. */
+package io.tlsscope.elf;

@@ -1,0 +1,2 @@
+/** MXBeans on the platform MBean server: counters, libraries, and the Go hooks switch. */
+package io.tlsscope.jmx;

@@ -1,0 +1,213 @@
+package io.tlsscope.kernel;
+
+import io.tlsscope.bpf.BpfLink;
+import io.tlsscope.bpf.BpfObject;
+import io.tlsscope.bpf.LibbpfException;
+import io.tlsscope.bpf.LibbpfLog;
+import io.tlsscope.bpf.LibbpfRuntime;
+import io.tlsscope.bpf.RingBufferReader;
+import io.tlsscope.bpf.abi.KernelAbi;
+import io.tlsscope.bpf.abi.KernelCounter;
+import io.tlsscope.bpf.abi.StructValue;
+import io.tlsscope.counters.Counter;
+import io.tlsscope.counters.CounterReading;
+import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.openssl.LayoutChoice;
+import io.tlsscope.openssl.OpenSslLayout;
+import io.tlsscope.openssl.OpenSslLayouts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The kernel side of one tracing run: the BPF object loaded with its settings, the tracepoints
+ * attached, the layout table filled, the attachers for libraries, and the ring-buffer reader.
+ * Closing removes everything it put into the kernel, in reverse order; a failed open releases what
+ * it had acquired. Thread-safe once open.
+ */
+public final class KernelSession implements AutoCloseable {
+    private static final String OBJECT_RESOURCE = "/bpf/tlsscope.bpf.o";
+    private static final Path PROC = Path.of("/proc");
+    private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    private final BpfObject object;
+    private final List<BpfLink> tracepoints = new ArrayList<>();
+    private final KernelCounters counters;
+    private final KernelLayoutTable layouts;
+    private final KernelConnectionTable connections;
+    private final OpenSslAttacher openSsl;
+    private final LibraryAttacher attacher;
+    private volatile RingBufferReader reader;
+    private volatile boolean closed;
+
+    private KernelSession(BpfObject object) {
+        this.object = object;
+        for (String program : TracepointPrograms.ALL) {
+            tracepoints.add(object.program(program).attachTracing());
+        }
+        this.counters = new KernelCounters(object.map("counters"));
+        this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
+        layouts.fill();
+        this.connections = new KernelConnectionTable(object.map("conns"), PROC);
+        this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn());
+        this.attacher = new AttacherByKind(openSsl, new GoTlsAttacher(object));
+    }
+
+    /**
+     * Loads the BPF object and attaches its tracepoints.
+     *
+     * @throws KernelStartException saying what to do (run as root, a kernel with BTF, settings in range)
+     * @throws LibbpfException      for other libbpf failures, naming the operation and errno
+     */
+    public static KernelSession open(KernelSettings settings) {
+        checkPreconditions(settings);
+        LibbpfRuntime.ensureAvailable();
+        LibbpfLog.install();
+        BpfObject object = BpfObject.open(readObject(), "tlsscope");
+        try {
+            object.setRodata(StructValue.of(KernelAbi.CONFIG)
+                    .setInt(settings.selfTgid(), "self_tgid")
+                    .setInt(settings.maxBytesPerCall(), "max_bytes_per_call")
+                    .setInt(OpenSslLayouts.builtIn().all().size(), "layout_count")
+                    .toBytes());
+            object.setMaxEntries("events", settings.ringBufferBytes());
+            try {
+                object.load();
+            } catch (LibbpfException e) {
+                throw new KernelStartException(explainLoadFailure(e), e);
+            }
+            return new KernelSession(object);
+        } catch (RuntimeException e) {
+            object.close(); // closes the links made so far with it: they hold no reference of their own yet
+            throw e;
+        }
+    }
+
+    private static void checkPreconditions(KernelSettings settings) {
+        int cap = settings.maxBytesPerCall();
+        int capLimit = KernelAbi.CHUNK_DATA_MAX * KernelAbi.MAX_CHUNKS_PER_CALL;
+        if (cap < 1 || cap > capLimit) {
+            throw new KernelStartException("tlsscope.capture.max-bytes-per-call must be within 1.." + capLimit + ", was " + cap);
+        }
+        int ring = settings.ringBufferBytes();
+        if (ring < 4096 || Integer.bitCount(ring) != 1) {
+            throw new KernelStartException("tlsscope.tracer.ring-buffer-bytes must be a power of two >= 4096, was " + ring);
+        }
+        if (!Files.exists(KERNEL_BTF)) {
+            throw new KernelStartException("the kernel has no BTF (" + KERNEL_BTF + " missing): "
+                    + "tlsscope needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+        }
+    }
+
+    private static String explainLoadFailure(LibbpfException e) {
+        if ("EPERM".equals(e.errnoName()) || "EACCES".equals(e.errnoName())) {
+            return "loading the BPF object was refused (" + e.errnoName() + "): run tlsscope as root "
+                    + "(it needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)";
+        }
+        return "loading the BPF object failed: " + e.getMessage();
+    }
+
+    private static byte[] readObject() {
+        try (InputStream in = KernelSession.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new KernelStartException("BPF object " + OBJECT_RESOURCE + " is not in the application: rebuild with ./mvnw package");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new KernelStartException("read BPF object " + OBJECT_RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts draining the ring buffer on a thread of its own; each record goes to onRecord, which must not block. */
+    public synchronized void startReading(Consumer<ByteBuffer> onRecord) {
+        if (reader != null || closed) {
+            throw new IllegalStateException("the ring buffer is already being read, or the session is closed");
+        }
+        reader = new RingBufferReader(object.map("events"), onRecord, "tlsscope-ringbuf");
+        reader.start();
+    }
+
+    /** Puts the probes on library inodes (OpenSSL or Go); discovery calls it once per inode. */
+    public LibraryAttacher attacher() {
+        return attacher;
+    }
+
+    /** The struct-layout choice of an attached OpenSSL library. */
+    public Optional<LayoutChoice> layout(int libraryId) {
+        return openSsl.layout(libraryId);
+    }
+
+    /** Forces a layout on an attached OpenSSL library, or back to detection when empty; empty when none has that id. */
+    public Optional<LayoutChoice> forceLayout(int libraryId, Optional<OpenSslLayout> layout) {
+        return openSsl.force(libraryId, layout);
+    }
+
+    /** Seeds the connection table with the TCP sockets pid already has; returns how many were new. */
+    public int seedConnections(int pid) {
+        return connections.seed(pid);
+    }
+
+    /** Why the ring-buffer reader stopped by itself (events are being lost), or empty while all is well. */
+    public Optional<String> readerFailure() {
+        RingBufferReader current = reader;
+        return Optional.ofNullable(current == null ? null : current.failure());
+    }
+
+    /** The kernel's own counters, the per-layout ones, and the user-space counters of this session. */
+    public synchronized List<CounterReading> counterReadings() {
+        if (closed) {
+            return idleCounterReadings();
+        }
+        RingBufferReader current = reader;
+        return readings(counters.read(), layouts.resolvedByLayout(), current == null ? 0 : current.samples(),
+                current == null ? 0 : current.sinkFailures(), connections.seeded(), connections.seedFailures());
+    }
+
+    /** Every counter {@link #counterReadings()} gives, with value 0: for when no session is running. */
+    public static List<CounterReading> idleCounterReadings() {
+        return readings(Map.of(), Map.of(), 0, 0, 0, 0);
+    }
+
+    private static List<CounterReading> readings(Map<KernelCounter, Long> kernel, Map<String, Long> byLayout, long records,
+                                                 long sinkFailures, long seeded, long seedFailures) {
+        List<CounterReading> readings = new ArrayList<>();
+        for (KernelCounter counter : KernelCounter.values()) {
+            readings.add(Counter.total(counter.key(), counter.description()).reading(kernel.getOrDefault(counter, 0L)));
+        }
+        for (OpenSslLayout layout : OpenSslLayouts.builtIn().all()) {
+            readings.add(Counter.total("kernel.fd.layout." + layout.name(), "fds found through the " + layout.name() + " struct layout")
+                    .reading(byLayout.getOrDefault(layout.name(), 0L)));
+        }
+        readings.add(RECORDS.reading(records));
+        readings.add(SINK_FAILURES.reading(sinkFailures));
+        readings.add(SEEDED.reading(seeded));
+        readings.add(SEED_FAILURES.reading(seedFailures));
+        return readings;
+    }
+
+    private static final Counter RECORDS = Counter.total("ringbuf.records", "ring-buffer records read");
+    private static final Counter SINK_FAILURES = Counter.total("ringbuf.sink-failures", "ring-buffer records whose processing threw");
+    private static final Counter SEEDED = Counter.total("conn.seeded", "pre-existing TCP sockets seeded from /proc");
+    private static final Counter SEED_FAILURES = Counter.total("conn.seed-failures", "seeds the connection map refused");
+
+    /** Stops reading, detaches the tracepoints and unloads the object. Idempotent; libraries must be detached first. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (reader != null) {
+            reader.close();
+        }
+        tracepoints.forEach(BpfLink::close);
+        tracepoints.clear();
+        object.close();
+    }
+}

@@ -1,0 +1,11 @@
+package io.tlsscope.kernel;
+
+/**
+ * What the kernel side is loaded with.
+ *
+ * @param selfTgid        this process: never traced (its own TLS would loop)
+ * @param maxBytesPerCall plaintext captured per SSL call; the rest is counted as truncated
+ * @param ringBufferBytes size of the ring buffer, a power of two of at least a page
+ */
+public record KernelSettings(int selfTgid, int maxBytesPerCall, int ringBufferBytes) {
+}

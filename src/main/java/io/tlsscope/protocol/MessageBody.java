@@ -1,0 +1,130 @@
+package io.tlsscope.protocol;
+
+import java.util.Arrays;
+
+/**
+ * The body of the message (or packet) being walked through the bytes of SSL calls, whose length
+ * the header stated: copied for the decoder when kept (up to a limit, so a huge message cannot
+ * grow memory; the rest is counted, not kept), then blanked in place where its mask says, or
+ * skipped over when the capture did not get some of its bytes. Each byte is copied at most once,
+ * into an array that grows by doubling up to the stated length, so framing stays linear in the
+ * bytes however the application split its calls.
+ */
+public final class MessageBody {
+    private final int keepLimit;
+    private byte[] kept = new byte[0];
+    private int keptLength;
+    private boolean keep;
+    private long length;
+    private long left;
+    private boolean truncated;
+    private BodyMask mask = BodyMask.NONE;
+
+    /** @param keepLimit most bytes of one body kept for the decoder */
+    public MessageBody(int keepLimit) {
+        this.keepLimit = keepLimit;
+    }
+
+    /** Starts a body of the stated length. */
+    public void start(long statedLength, boolean keepBytes, BodyMask bodyMask) {
+        length = statedLength;
+        left = statedLength;
+        keep = keepBytes;
+        keptLength = 0;
+        truncated = false;
+        mask = bodyMask;
+        if (keep && kept.length < Math.min(statedLength, 256)) {
+            kept = new byte[(int) Math.min(statedLength, 256)];
+        }
+    }
+
+    /**
+     * The body goes on for more bytes than first stated, with the same handling: a MySQL packet
+     * of 16 MiB - 1 bytes continues in the next packet.
+     */
+    public void extend(long more) {
+        length += more;
+        left += more;
+    }
+
+    /** Takes the body's bytes from data[position...]: copies what is kept, then masks; returns where the body's bytes end. */
+    public int consume(byte[] data, int position) {
+        int span = (int) Math.min(left, data.length - position);
+        if (keep) {
+            copy(data, position, span);
+        }
+        mask.apply(data, position, position + span, length - left);
+        left -= span;
+        return position + span;
+    }
+
+    private void copy(byte[] data, int position, int span) {
+        int room = (int) Math.min(span, keepLimit - keptLength);
+        if (room <= 0) {
+            truncated |= span > 0;
+            return;
+        }
+        if (keptLength + room > kept.length) {
+            kept = Arrays.copyOf(kept, (int) Math.min(Math.min(length, keepLimit), Math.max(kept.length * 2L, keptLength + room)));
+        }
+        System.arraycopy(data, position, kept, keptLength, room);
+        keptLength += room;
+        truncated |= room < span;
+    }
+
+    /**
+     * Bytes of this body the capture did not get (a call larger than the capture limit). They are
+     * not kept; the message is marked truncated.
+     *
+     * @return false when the missing bytes reach past this body: what follows cannot be framed
+     */
+    public boolean skip(long missing) {
+        if (missing > left) {
+            return false;
+        }
+        left -= missing;
+        truncated |= missing > 0;
+        return true;
+    }
+
+    public boolean complete() {
+        return left == 0;
+    }
+
+    /** The body's stated length. */
+    public long length() {
+        return length;
+    }
+
+    /** Whether some of the body's bytes were not kept (capture limit or keep limit). */
+    public boolean truncated() {
+        return truncated;
+    }
+
+    /** The kept bytes, or null when the body was not kept. */
+    public byte[] keptBytes() {
+        if (!keep) {
+            return null;
+        }
+        if (keptLength == kept.length) {
+            byte[] whole = kept; // exactly filled: handed over, not copied
+            kept = new byte[0];
+            return whole;
+        }
+        return Arrays.copyOf(kept, keptLength);
+    }
+
+    /** The current body's mask (a masking walk that loses sync checks it). */
+    public BodyMask mask() {
+        return mask;
+    }
+
+    /** Forgets the body and gives back a large array. */
+    public void clear() {
+        left = 0;
+        keptLength = 0;
+        if (kept.length > 1 << 16) {
+            kept = new byte[0];
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.tlsscope.protocol;
+
+import io.tlsscope.bpf.abi.Direction;
+import io.tlsscope.collections.LruMap;
+import io.tlsscope.counters.Counter;
+import io.tlsscope.counters.CounterReading;
+import io.tlsscope.counters.CounterSource;
+import io.tlsscope.events.TlsDataEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Where captured plaintext meets the database protocols, once per event and before anyone else
+ * sees it: each connection is recognised once ({@link Recognition}); its session frames each
+ * direction, blanks credentials in the captured bytes in place and decodes statements into query
+ * events, in the same walk. Connections not (yet) recognised get the fail-closed
+ * {@link UnrecognisedMask}. Bounded: the least recently active connections are forgotten first.
+ *
+ * <p>{@link #accept} runs on the capture thread only; the counters and
+ * {@link #databaseConnections()} may be read from any thread.
+ */
+@ApplicationScoped
+public class ProtocolStage implements CounterSource {
+    private static final Logger LOG = Logger.getLogger(ProtocolStage.class);
+    private static final int MAX_CONNECTIONS = 16384;
+    /** Rejected openings after which a connection is taken for no database connection. */
+    private static final int RECOGNITION_ATTEMPTS = 4;
+
+    private static final Counter QUERIES = Counter.total("decoder.queries",
+            "statements decoded from captured connections (PostgreSQL, MySQL/MariaDB)");
+    private static final Counter EVICTED = Counter.total("decoder.evicted-connections",
+            "connections whose decoder state was dropped to stay within the connection limit");
+    private static final Counter DESYNCS = Counter.total("decoder.desyncs",
+            "times a connection's byte stream could not be framed (gap or garbage) and was resynchronised");
+    private static final Counter FAILURES = Counter.total("decoder.failures",
+            "events whose decoding threw (a decoder bug; the connection goes on)");
+    private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
+            "calls of connections whose protocol was not recognised in which possible credentials were blanked (fail closed)");
+
+    private final ConnectionOpenings openings = new ConnectionOpenings(Recognition.OPENING_BYTES);
+    /** What is known of each recognised connection, for readers on other threads. */
+    private final Map<String, ConnectionInfo> databases = new ConcurrentHashMap<>();
+    private final List<QueryEvent> completed = new ArrayList<>();
+    private final AtomicLong queries = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
+    private final AtomicLong desyncs = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong blankedUnrecognised = new AtomicLong();
+    private final Map<String, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
+        evicted.incrementAndGet();
+        databases.remove(key);
+    });
+
+    /** One connection as seen from one process. */
+    private static final class Connection {
+        ProtocolSession session;
+        int rejectedOpenings;
+        boolean clientSide;
+        final int[] nextChunk = new int[2];
+        final UnrecognisedMask unrecognised = new UnrecognisedMask();
+    }
+
+    /**
+     * Blanks credentials in the event's bytes (in place) and decodes them.
+     *
+     * @return the query events the bytes completed, in order; usually none
+     */
+    public List<QueryEvent> accept(TlsDataEvent event) {
+        String key = ConnectionKeys.of(event);
+        Connection connection = connections.computeIfAbsent(key, ignored -> new Connection());
+        int direction = event.direction() == Direction.WRITE ? 0 : 1;
+        byte[] earlier = connection.session == null ? recognise(key, connection, event) : null;
+        if (connection.session == null) {
+            if (connection.unrecognised.apply(event.data(), direction)) {
+                blankedUnrecognised.incrementAndGet();
+            }
+            return List.of();
+        }
+        ProtocolSession session = connection.session;
+        long desyncsBefore = session.desyncs();
+        try {
+            decode(connection, event, direction, earlier);
+        } catch (RuntimeException e) {
+            // a decoder bug must not stop the capture, nor leave the bytes unmasked: the direction is lost
+            failures.incrementAndGet();
+            session.gap(event.direction() == Direction.WRITE == connection.clientSide);
+            LOG.debugf(e, "decoding an event of pid %d failed", event.pid());
+        }
+        desyncs.addAndGet(session.desyncs() - desyncsBefore);
+        databases.put(key, session.connection());
+        List<QueryEvent> done = List.copyOf(completed);
+        completed.clear();
+        queries.addAndGet(done.size());
+        return done;
+    }
+
+    /**
+     * Tries to recognise the connection from the opening of the event's direction; on success
+     * returns the opening's bytes from earlier calls (already published, so the session frames them
+     * to stand at the right place in this call), else null.
+     */
+    private byte[] recognise(String key, Connection connection, TlsDataEvent event) {
+        if (connection.rejectedOpenings >= RECOGNITION_ATTEMPTS) {
+            return null;
+        }
+        ConnectionOpenings.Opening opening = openings.offer(key, event.direction(), event.data());
+        if (opening == null) {
+            return null; // too few bytes yet to tell (servers often read a packet header first)
+        }
+        boolean write = event.direction() == Direction.WRITE;
+        ConnectionInfo info = new ConnectionInfo(event.pid(), event.comm(), event.tuple(), null, null, null, null);
+        Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add);
+        if (session.isEmpty()) {
+            openings.rejected(key);
+            connection.rejectedOpenings++;
+            return null;
+        }
+        openings.recognised(key);
+        connection.session = session.get();
+        connection.clientSide = write;
+        return opening.earlierBytes();
+    }
+
+    private static void decode(Connection connection, TlsDataEvent event, int direction, byte[] earlier) {
+        ProtocolSession session = connection.session;
+        boolean frontendBytes = (direction == 0) == connection.clientSide;
+        Instant time = event.time();
+        if (event.chunkSequence() != connection.nextChunk[direction] && event.chunkSequence() != 0) {
+            session.gap(frontendBytes); // a chunk of this call was lost
+        }
+        connection.nextChunk[direction] = event.lastChunk() ? 0 : event.chunkSequence() + 1;
+        if (earlier != null && earlier.length > 0) {
+            feed(session, frontendBytes, earlier, time);
+        }
+        feed(session, frontendBytes, event.data(), time);
+        if (event.truncated() && event.lastChunk()) {
+            // the call's bytes beyond the capture limit: skipped inside the message they belong to
+            session.skip(frontendBytes, event.callBytes() - event.capturedThrough(), time);
+        }
+    }
+
+    private static void feed(ProtocolSession session, boolean frontendBytes, byte[] bytes, Instant time) {
+        if (frontendBytes) {
+            session.frontend(bytes, time);
+        } else {
+            session.backend(bytes, time);
+        }
+    }
+
+    /** The database connections being decoded now, as far as known (protocol, user, database); any thread. */
+    public List<ConnectionInfo> databaseConnections() {
+        return List.copyOf(databases.values());
+    }
+
+    @Override
+    public String owner() {
+        return "decoder";
+    }
+
+    @Override
+    public List<CounterReading> read() {
+        return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
+                FAILURES.reading(failures.get()), BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()));
+    }
+}

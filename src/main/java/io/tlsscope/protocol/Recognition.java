@@ -1,0 +1,67 @@
+package io.tlsscope.protocol;
+
+import io.tlsscope.protocol.mysql.MySqlSession;
+import io.tlsscope.protocol.postgres.PgSession;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one place a connection's database protocol is recognised, from the first bytes of one
+ * direction: PostgreSQL when they are a v3 startup packet, MySQL/MariaDB when they are a
+ * HandshakeResponse41 (sequence 2, protocol-4.1 and TLS flags: the first packet after TLS starts);
+ * for connections older than the capture, a plausible PostgreSQL frontend message or MySQL command
+ * packet. The direction that carries the frontend's bytes tells whether the process is the client
+ * (it writes them) or the server (it reads them).
+ */
+public final class Recognition {
+    /** Opening bytes needed: a startup packet's length and version, a MySQL header and capability flags. */
+    public static final int OPENING_BYTES = 8;
+    private static final int PROTOCOL_3 = 196608;
+    private static final String FRONTEND_TYPES = "QPBEXHSDCFpdcf";
+
+    private Recognition() {
+    }
+
+    /**
+     * A session for the connection whose direction opened with these bytes, when it is a database
+     * connection; empty otherwise.
+     *
+     * @param opening      the direction's first {@link #OPENING_BYTES} bytes
+     * @param writeSide    whether the process wrote them (then it is the client)
+     * @param connection   the process and 4-tuple
+     */
+    public static Optional<ProtocolSession> recognise(byte[] opening, boolean writeSide, ConnectionInfo connection,
+                                                      Consumer<QueryEvent> sink) {
+        String side = writeSide ? "client" : "server";
+        if (postgresStartup(opening)) {
+            return Optional.of(new PgSession(side, withProtocol(connection, "postgresql"), sink, true));
+        }
+        if (postgresMessage(opening)) {
+            return Optional.of(new PgSession(side, withProtocol(connection, "postgresql"), sink, false));
+        }
+        if (MySqlSession.startsWithHandshakeResponse(opening) || MySqlSession.plausibleCommandCall(opening)) {
+            return Optional.of(new MySqlSession(side, withProtocol(connection, "mysql"), sink));
+        }
+        return Optional.empty();
+    }
+
+    private static ConnectionInfo withProtocol(ConnectionInfo connection, String protocol) {
+        return new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), protocol, null, null, null);
+    }
+
+    /** A v3 startup packet: its length, then the protocol version. */
+    private static boolean postgresStartup(byte[] data) {
+        ByteBuffer head = ByteBuffer.wrap(data);
+        return data.length >= 8 && head.getInt(4) == PROTOCOL_3 && head.getInt(0) >= 8;
+    }
+
+    /** A frontend message of a connection older than the capture: a message type and a plausible length. */
+    private static boolean postgresMessage(byte[] data) {
+        if (data.length < 5 || FRONTEND_TYPES.indexOf((char) (data[0] & 0xFF)) < 0) {
+            return false;
+        }
+        int length = ByteBuffer.wrap(data).getInt(1);
+        return length >= 4 && length <= (1 << 20);
+    }
+}

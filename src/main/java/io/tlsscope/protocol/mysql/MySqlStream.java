@@ -1,0 +1,188 @@
+package io.tlsscope.protocol.mysql;
+
+import io.tlsscope.protocol.BodyMask;
+import io.tlsscope.protocol.MessageBody;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One direction of a MySQL/MariaDB connection, framed as its bytes pass, however the application
+ * split its SSL calls: 3-byte little-endian payload length, 1-byte sequence id, payload. A payload
+ * of exactly 0xFFFFFF bytes continues in the next packet; the pieces make one logical packet
+ * (MySQL documentation, "MySQL Packets"). The same walk blanks credentials in the captured bytes in
+ * place, as the session decides for each packet when its header arrives (it knows whether a login
+ * is under way), and hands whole logical packets to the session.
+ *
+ * <p>A logical packet over {@link #MAX_PACKET}, a packet the session cannot parse, or bytes lost
+ * from the capture desynchronise the stream; it resumes at an SSL call that starts with a plausible
+ * packet (applications write whole packets per call). While it is lost and a login may be under
+ * way, the frontend's bytes are blanked whole (fail closed). Compression (CLIENT_COMPRESS) is not
+ * decoded: the session never asks for it here.
+ */
+final class MySqlStream {
+    /**
+     * A logical packet.
+     *
+     * @param sequence  the sequence id of its first piece
+     * @param payload   its bytes, or null when not kept; a prefix when truncated
+     * @param length    the payload length the headers stated
+     * @param truncated some of the payload was not captured or not kept
+     */
+    record Packet(int sequence, byte[] payload, long length, boolean truncated) {
+    }
+
+    /** How the session wants a packet handled: whether its payload is kept, which of its bytes are blanked. */
+    record Handling(boolean keep, BodyMask mask) {
+        static final Handling READ = new Handling(true, BodyMask.NONE);
+        static final Handling SECRET = new Handling(false, BodyMask.ALL);
+    }
+
+    /** The session's choice for a packet, made when its header has arrived. */
+    interface Policy {
+        Handling handling(int sequence, long length);
+    }
+
+    /** Largest logical packet accepted (max_allowed_packet defaults to 16 MiB in MariaDB 10.11). */
+    static final int MAX_PACKET = 64 * 1024 * 1024;
+    /** Most bytes of one packet kept for decoding. */
+    static final int KEEP_LIMIT = 1024 * 1024;
+    private static final int PIECE_LIMIT = 0xFFFFFF;
+    private static final int HEADER = 4;
+
+    private final Predicate<byte[]> plausibleStart;
+    private final Policy policy;
+    private final byte[] header = new byte[HEADER];
+    private final MessageBody body = new MessageBody(KEEP_LIMIT);
+    private int headerFilled;
+    private boolean inBody;
+    /** Sequence id of the logical packet's first piece; -1 between logical packets. */
+    private int sequence = -1;
+    private boolean continues;
+    private boolean desynchronised;
+    private boolean blankWhileLost;
+    private long desyncs;
+
+    /**
+     * @param plausibleStart whether an SSL call may begin a packet, used to resynchronise
+     * @param policy         the session's handling of each packet
+     */
+    MySqlStream(Predicate<byte[]> plausibleStart, Policy policy) {
+        this.plausibleStart = plausibleStart;
+        this.policy = policy;
+    }
+
+    /** Whether bytes this stream cannot frame are blanked whole (a login may be under way). */
+    void blankWhileLost(boolean blank) {
+        blankWhileLost = blank;
+    }
+
+    /** Walks the bytes of one SSL call (or chunk): masks them in place and hands each whole logical packet to out. */
+    void add(byte[] call, Consumer<Packet> out) {
+        int position = 0;
+        if (desynchronised) {
+            if (!plausibleStart.test(call)) {
+                if (blankWhileLost) {
+                    Arrays.fill(call, BodyMask.BLANK);
+                }
+                return;
+            }
+            desynchronised = false;
+        }
+        while (position < call.length) {
+            if (inBody) {
+                position = body.consume(call, position);
+                if (body.complete()) {
+                    pieceDone(out);
+                }
+                continue;
+            }
+            header[headerFilled++] = call[position++];
+            if (headerFilled < HEADER) {
+                continue;
+            }
+            headerFilled = 0;
+            int length = (header[0] & 0xFF) | (header[1] & 0xFF) << 8 | (header[2] & 0xFF) << 16;
+            if (sequence >= 0) {
+                if (body.length() + length > MAX_PACKET) {
+                    lostInCall(call, position);
+                    return;
+                }
+                body.extend(length); // the next piece of a logical packet
+            } else {
+                sequence = header[3] & 0xFF;
+                Handling handling = policy.handling(sequence, length);
+                body.start(length, handling.keep(), handling.mask());
+            }
+            continues = length == PIECE_LIMIT;
+            inBody = true;
+            if (body.complete()) {
+                pieceDone(out);
+            }
+        }
+    }
+
+    private void pieceDone(Consumer<Packet> out) {
+        inBody = false;
+        if (continues) {
+            return; // the logical packet goes on in the next piece
+        }
+        Packet packet = new Packet(sequence, body.keptBytes(), body.length(), body.truncated());
+        sequence = -1;
+        out.accept(packet);
+    }
+
+    /**
+     * Bytes of this direction the capture did not get, at the end of the call just added: skipped
+     * inside the packet they belong to, else the stream is lost.
+     */
+    void skip(long missing, Consumer<Packet> out) {
+        if (desynchronised || missing <= 0) {
+            return;
+        }
+        if (!inBody || !body.skip(missing)) {
+            desync();
+        } else if (body.complete()) {
+            pieceDone(out);
+        }
+    }
+
+    /** Captured bytes were lost: what is buffered can no longer be framed. */
+    void gap() {
+        if (!desynchronised) {
+            desync();
+        }
+    }
+
+    private void lostInCall(byte[] call, int position) {
+        boolean secret = body.mask().blanksAll() || blankWhileLost;
+        desync();
+        if (secret) {
+            Arrays.fill(call, position, call.length, BodyMask.BLANK);
+        }
+    }
+
+    /** The session found a packet that makes no sense here: drop what is buffered and resync. */
+    void desync() {
+        desynchronised = true;
+        desyncs++;
+        headerFilled = 0;
+        inBody = false;
+        sequence = -1;
+        continues = false;
+        body.clear();
+    }
+
+    long desyncs() {
+        return desyncs;
+    }
+
+    /** Header fields of the packet a call starts with, when it has a whole header. */
+    static int length(byte[] call) {
+        return (call[0] & 0xFF) | (call[1] & 0xFF) << 8 | (call[2] & 0xFF) << 16;
+    }
+
+    static int sequence(byte[] call) {
+        return call[3] & 0xFF;
+    }
+}

@@ -1,0 +1,172 @@
+package io.tlsscope.protocol.postgres;
+
+import io.tlsscope.protocol.BodyMask;
+import io.tlsscope.protocol.MessageBody;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * One direction of a PostgreSQL v3 connection, framed as its bytes pass, however the application
+ * split its SSL calls: type byte (none for the startup packet), int32 length including itself,
+ * body. The same walk blanks credentials in the captured bytes in place (the body of every
+ * PasswordMessage/SASL message 'p') and hands whole messages to the session. Bodies nobody reads
+ * (PasswordMessage, DataRow, CopyData) are counted, not kept.
+ *
+ * <p>A message claiming an impossible length, or bytes lost from the capture, desynchronise the
+ * stream; it resumes at a call that begins with a plausible message (applications write whole
+ * messages per call, so call boundaries are the natural resync points). While it is lost and the
+ * connection is not known to be past authentication, the frontend's bytes are blanked whole
+ * (fail closed: a password may be among them). A frontend Terminate is followed by a startup
+ * packet when the same SSL object carries a new connection.
+ */
+final class PgStream {
+    /**
+     * A whole message.
+     *
+     * @param body      its bytes, or null when not kept; a prefix when truncated
+     * @param length    the body length the header stated
+     * @param truncated some of the body was not captured or not kept
+     */
+    record Message(char type, byte[] body, long length, boolean truncated) {
+    }
+
+    /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
+    static final int MAX_MESSAGE = 64 * 1024 * 1024;
+    /** Most bytes of one message kept for decoding; a longer statement keeps its prefix and is marked truncated. */
+    static final int KEEP_LIMIT = 1024 * 1024;
+
+    private final boolean frontend;
+    private final byte[] header = new byte[5];
+    private final MessageBody body = new MessageBody(KEEP_LIMIT);
+    private int headerFilled;
+    private boolean inBody;
+    private char type;
+    private boolean expectStartup;
+    private boolean desynchronised;
+    private boolean blankWhileLost;
+    private long desyncs;
+
+    /**
+     * @param frontend     whether this is the client's direction
+     * @param startupFirst whether it begins with the untyped startup packet (else the connection is older than the capture)
+     */
+    PgStream(boolean frontend, boolean startupFirst) {
+        this.frontend = frontend;
+        this.expectStartup = startupFirst;
+    }
+
+    /** Whether bytes this stream cannot frame are blanked whole (frontend, not known to be past authentication). */
+    void blankWhileLost(boolean blank) {
+        blankWhileLost = blank;
+    }
+
+    /** Walks the bytes of one SSL call (or chunk): masks them in place and hands each whole message to out. */
+    void add(byte[] call, Consumer<Message> out) {
+        int position = 0;
+        if (desynchronised) {
+            if (!plausibleStart(call)) {
+                blankIfLost(call);
+                return;
+            }
+            desynchronised = false;
+            headerFilled = 0;
+            inBody = false;
+        }
+        while (position < call.length) {
+            if (inBody) {
+                position = body.consume(call, position);
+                if (body.complete()) {
+                    emit(out);
+                }
+                continue;
+            }
+            header[headerFilled++] = call[position++];
+            int typeBytes = expectStartup ? 0 : 1;
+            if (headerFilled < typeBytes + 4) {
+                continue;
+            }
+            int length = ByteBuffer.wrap(header, typeBytes, 4).getInt();
+            char next = expectStartup ? 0 : (char) (header[0] & 0xFF);
+            headerFilled = 0;
+            if (length < 4 || length > MAX_MESSAGE) {
+                desync();
+                if (next == 'p' || blankWhileLost) {
+                    Arrays.fill(call, position, call.length, BodyMask.BLANK); // whatever follows a broken 'p' may be its body
+                }
+                return;
+            }
+            type = next;
+            boolean credential = frontend && type == 'p';
+            body.start(length - 4, keeps(type), credential ? BodyMask.ALL : BodyMask.NONE);
+            inBody = true;
+            if (body.complete()) {
+                emit(out);
+            }
+        }
+    }
+
+    /** Message bodies the session reads; password, row and COPY data are only counted. */
+    private boolean keeps(char messageType) {
+        return messageType != 'd' && (frontend ? messageType != 'p' : messageType != 'D');
+    }
+
+    private void emit(Consumer<Message> out) {
+        inBody = false;
+        Message message = new Message(type, body.keptBytes(), body.length(), body.truncated());
+        // after Terminate, a process that reuses the SSL object's address starts a new connection
+        expectStartup = frontend && type == 'X';
+        out.accept(message);
+    }
+
+    /**
+     * Bytes of this direction the capture did not get, at the end of the call just added (the call
+     * was larger than the capture limit): skipped inside the message they belong to, else the
+     * stream is lost.
+     */
+    void skip(long missing, Consumer<Message> out) {
+        if (desynchronised || missing <= 0) {
+            return;
+        }
+        if (!inBody || !body.skip(missing)) {
+            desync();
+        } else if (body.complete()) {
+            emit(out);
+        }
+    }
+
+    /** Captured bytes were lost (a chunk or call dropped): what is buffered can no longer be framed. */
+    void gap() {
+        if (!desynchronised) {
+            desync();
+        }
+    }
+
+    private void desync() {
+        desynchronised = true;
+        desyncs++;
+        headerFilled = 0;
+        inBody = false;
+        body.clear();
+        expectStartup = false;
+    }
+
+    private void blankIfLost(byte[] call) {
+        if (blankWhileLost) {
+            Arrays.fill(call, BodyMask.BLANK);
+        }
+    }
+
+    long desyncs() {
+        return desyncs;
+    }
+
+    /** A call that may begin a message: a letter and a plausible length. */
+    static boolean plausibleStart(byte[] call) {
+        if (call.length < 5 || !Character.isLetter((char) (call[0] & 0xFF))) {
+            return false;
+        }
+        int length = ByteBuffer.wrap(call, 1, 4).getInt();
+        return length >= 4 && length <= MAX_MESSAGE;
+    }
+}

@@ -1,0 +1,12 @@
+package io.tlsscope.tracer;
+
+import io.tlsscope.capture.LibraryTraffic;
+import io.tlsscope.discovery.LibrarySnapshot;
+import io.tlsscope.openssl.LayoutChoice;
+
+/**
+ * One library as the control plane shows it: what discovery knows, the OpenSSL struct-layout
+ * choice (null for Go and for libraries not attached), and the traffic captured through it.
+ */
+public record LibraryStatus(LibrarySnapshot library, LayoutChoice layout, LibraryTraffic.Totals traffic) {
+}
