@@ -740,13 +740,65 @@ static __always_inline void connected(__u64 pid_tgid, long ret)
 	bpf_map_delete_elem(&connect_fds, &pid_tgid);
 }
 
+static __always_inline int emit_process_event(__u32 type, __u32 pid, __u32 parent_pid);
+
+#define TLSSCOPE_PROT_EXEC 4
+/* Max errno: a return value in [-4095, -1] is an error, anything else an address. */
+#define TLSSCOPE_MAX_ERRNO 4095
+
+/* Whether fd of the current task is a file whose name starts with "libssl.so" (libssl.so, .so.3, .so.1.1). */
+static __always_inline bool is_libssl(__s32 fd)
+{
+	static const char wanted[] = "libssl.so";
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *table = BPF_CORE_READ(task, files, fdt);
+	struct file **files;
+	struct file *file = NULL;
+	const unsigned char *name;
+	char prefix[sizeof(wanted)] = {};
+
+	if (fd < 0 || !table || (__u32)fd >= BPF_CORE_READ(table, max_fds))
+		return false;
+	files = BPF_CORE_READ(table, fd);
+	if (bpf_core_read(&file, sizeof(file), &files[fd]) || !file)
+		return false;
+	name = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+	if (!name || bpf_probe_read_kernel(prefix, sizeof(prefix) - 1, name))
+		return false;
+	for (int i = 0; i < sizeof(wanted) - 1; i++) {
+		if (prefix[i] != wanted[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * An mmap that made a libssl file executable in this process: its library is mapped now (the
+ * dynamic loader's text-segment mmap, or a dlopen), so discovery can attach before its first SSL
+ * call instead of waiting for a rescan. At the exit the argument registers still hold the call's
+ * arguments: prot in dx, fd in r8.
+ */
+static __always_inline void library_mapped(__u64 pid_tgid, struct pt_regs *regs, long ret)
+{
+	__u64 prot = BPF_CORE_READ(regs, dx);
+	__s32 fd = (__s32)BPF_CORE_READ(regs, r8);
+
+	if ((unsigned long)ret >= (unsigned long)-TLSSCOPE_MAX_ERRNO || !(prot & TLSSCOPE_PROT_EXEC) || fd < 0)
+		return;
+	if (is_self(pid_tgid) || !is_libssl(fd))
+		return;
+	emit_process_event(TLSSCOPE_EVENT_TLS_LIBRARY_MAPPED, pid_tgid >> 32, 0);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	long id = BPF_CORE_READ(regs, orig_ax);
 
-	if (id == TLSSCOPE_NR_CONNECT) {
+	if (id == TLSSCOPE_NR_MMAP) {
+		library_mapped(pid_tgid, regs, ret);
+	} else if (id == TLSSCOPE_NR_CONNECT) {
 		connected(pid_tgid, ret);
 	} else if ((id == TLSSCOPE_NR_ACCEPT || id == TLSSCOPE_NR_ACCEPT4) && ret >= 0 && !is_self(pid_tgid)) {
 		if (!learn_conn(pid_tgid >> 32, (__s32)ret, TLSSCOPE_ROLE_SERVER, NULL))
@@ -755,9 +807,9 @@ int BPF_PROG(syscall_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-/* ---- processes: exec drives discovery of new libraries, exit drives detach ---- */
+/* ---- processes: exec and mapped libraries drive discovery, forks pass libraries on, exit drives detach ---- */
 
-static __always_inline int emit_process_event(__u32 type, __u32 pid)
+static __always_inline int emit_process_event(__u32 type, __u32 pid, __u32 parent_pid)
 {
 	struct tlsscope_process_event *event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
 
@@ -769,6 +821,8 @@ static __always_inline int emit_process_event(__u32 type, __u32 pid)
 	event->pid = pid;
 	event->timestamp_ns = bpf_ktime_get_ns();
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	event->parent_pid = parent_pid;
+	event->pad = 0;
 	bpf_ringbuf_submit(event, 0);
 	return 0;
 }
@@ -776,7 +830,7 @@ static __always_inline int emit_process_event(__u32 type, __u32 pid)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(process_exec, struct task_struct *task)
 {
-	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32);
+	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32, 0);
 }
 
 SEC("tp_btf/sched_process_exit")
@@ -787,5 +841,20 @@ int BPF_PROG(process_exit, struct task_struct *task)
 	/* Only the thread-group leader: one record per process, not per thread. */
 	if ((__u32)pid_tgid != (__u32)(pid_tgid >> 32))
 		return 0;
-	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXIT, pid_tgid >> 32);
+	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXIT, pid_tgid >> 32, 0);
+}
+
+/*
+ * A new process (not a thread) inherits its parent's mappings, TLS libraries included: discovery
+ * passes the parent's libraries on, so it knows every user of an inode without walking /proc.
+ */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 child_pid = BPF_CORE_READ(child, pid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+
+	if (child_pid != child_tgid)
+		return 0; /* a new thread */
+	return emit_process_event(TLSSCOPE_EVENT_PROCESS_FORK, child_tgid, BPF_CORE_READ(parent, tgid));
 }

@@ -26,6 +26,8 @@ enum tlsscope_event_type {
 	TLSSCOPE_EVENT_TLS_DATA = 1,
 	TLSSCOPE_EVENT_PROCESS_EXEC = 2,
 	TLSSCOPE_EVENT_PROCESS_EXIT = 3,
+	TLSSCOPE_EVENT_TLS_LIBRARY_MAPPED = 4, /* the process mapped a libssl.so* file executable */
+	TLSSCOPE_EVENT_PROCESS_FORK = 5,       /* a new process (not a thread); parent_pid is its parent */
 };
 
 enum tlsscope_direction {
@@ -84,7 +86,7 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_CONN_TRACKED = 15,       /* connections added by connect/accept tracepoints */
 	TLSSCOPE_CTR_CONN_FROM_FD_TABLE = 16, /* connections learned from the process's fd table */
 	TLSSCOPE_CTR_CONN_INSERT_FAILED = 17,
-	TLSSCOPE_CTR_PROCESS_EVENT_DROPS = 18,/* exec/exit records lost: ring buffer full */
+	TLSSCOPE_CTR_PROCESS_EVENT_DROPS = 18,/* exec/exit/fork/mapped records lost: ring buffer full */
 	TLSSCOPE_CTR_FD_SET_FD = 19,
 	TLSSCOPE_CTR_FD_MISMATCH = 20,        /* layout and nested syscall named different sockets */
 	TLSSCOPE_CTR_FD_GO_CONN = 21,
@@ -131,14 +133,16 @@ struct tlsscope_tls_data_event {
 };
 _Static_assert(sizeof(struct tlsscope_tls_data_event) == 128, "tlsscope_tls_data_event layout");
 
-/* Ring-buffer record for exec and exit of a process (thread-group leader). */
+/* Ring-buffer record for what discovery follows: exec, exit, fork of a process, a TLS library mapped. */
 struct tlsscope_process_event {
-	__u32 type; /* TLSSCOPE_EVENT_PROCESS_EXEC or _EXIT */
-	__u32 pid;
+	__u32 type; /* TLSSCOPE_EVENT_PROCESS_EXEC, _EXIT, _FORK or TLSSCOPE_EVENT_TLS_LIBRARY_MAPPED */
+	__u32 pid;  /* tgid */
 	__u64 timestamp_ns;
 	char comm[TLSSCOPE_COMM_LEN];
+	__u32 parent_pid; /* fork: the parent's tgid; 0 otherwise */
+	__u32 pad;
 };
-_Static_assert(sizeof(struct tlsscope_process_event) == 32, "tlsscope_process_event layout");
+_Static_assert(sizeof(struct tlsscope_process_event) == 40, "tlsscope_process_event layout");
 
 /* conns map: key (tgid, fd) of a TCP socket, value its tuple. */
 struct tlsscope_conn_key {

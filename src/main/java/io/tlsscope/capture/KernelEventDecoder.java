@@ -54,6 +54,7 @@ public final class KernelEventDecoder {
     private static final int TUPLE_DESTINATION_ADDRESS = TUPLE + KernelAbi.tupleOffset("destination_address");
     private static final int PROCESS_PID = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("pid"));
     private static final int PROCESS_COMM = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("comm"));
+    private static final int PROCESS_PARENT = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("parent_pid"));
     private static final int HEADER = (int) KernelAbi.TLS_DATA_EVENT.byteSize();
     private static final int PROCESS_RECORD = (int) KernelAbi.PROCESS_EVENT.byteSize();
     private static final int AF_INET = 2;
@@ -103,6 +104,8 @@ public final class KernelEventDecoder {
             case TLS_DATA -> decodeTlsData(buffer);
             case PROCESS_EXEC -> decodeProcess(buffer, ProcessEvent.Kind.EXEC);
             case PROCESS_EXIT -> decodeProcess(buffer, ProcessEvent.Kind.EXIT);
+            case PROCESS_FORK -> decodeProcess(buffer, ProcessEvent.Kind.FORK);
+            case TLS_LIBRARY_MAPPED -> decodeProcess(buffer, ProcessEvent.Kind.TLS_LIBRARY_MAPPED);
         };
     }
 
@@ -149,7 +152,7 @@ public final class KernelEventDecoder {
         if (buffer.remaining() < PROCESS_RECORD) {
             return new Rejected("process record of " + buffer.remaining() + " bytes, expected " + PROCESS_RECORD);
         }
-        return new Process(new ProcessEvent(kind, buffer.getInt(PROCESS_PID), comm(buffer, PROCESS_COMM)));
+        return new Process(new ProcessEvent(kind, buffer.getInt(PROCESS_PID), buffer.getInt(PROCESS_PARENT), comm(buffer, PROCESS_COMM)));
     }
 
     /** The layout-table index the kernel used, as the layout's name. */

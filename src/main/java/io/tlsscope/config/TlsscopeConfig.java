@@ -28,9 +28,16 @@ public interface TlsscopeConfig {
         @WithDefault("16777216")
         int ringBufferBytes();
 
-        /** After an exec, when to look for the libraries the dynamic loader mapped. */
-        @WithDefault("5ms,25ms,100ms,500ms,2s")
+        /**
+         * After an exec, when to scan the process: at once for its executable; libraries are found
+         * when the kernel reports their mapping, and the later scan is the safety net for a lost record.
+         */
+        @WithDefault("0ms,2s")
         List<Duration> execRescanDelays();
+
+        /** How long a library nobody uses any more keeps its probes, so short-lived processes do not cause churn. */
+        @WithDefault("30s")
+        Duration detachGrace();
     }
 
     interface Capture {

@@ -1,2 +1,2 @@
-/** TCP sockets as /proc shows them: /proc/PID/fd socket inodes and /proc/PID/net/tcp{,6}, for seeding the kernel connection table. */
+/** A TCP connection's two ends as the traced process sees them (the 4-tuple events carry). */
 package io.tlsscope.conn;

@@ -2,21 +2,30 @@ package io.tlsscope.discovery;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps the library registry in step with the processes on the host: one full /proc scan at
- * start, then exec and exit events from the kernel. At exec time the dynamic loader has not
- * mapped the libraries yet, so each exec is rescanned after a few short delays (no polling timer).
- * Every registry change happens on the one discovery thread, in order; operators' changes (Go
+ * start, then what the kernel reports. An exec is scanned at once (its executable may carry TLS
+ * code: Go, static OpenSSL); when the dynamic loader (or a dlopen) maps a libssl file executable,
+ * the kernel says so and the process is scanned then; a rescan after the exec delays is the
+ * safety net for a lost record. A fork passes the parent's libraries on to the child, so every
+ * user of an inode is known without walking /proc. When the last user of a library exits, its
+ * probes stay for a grace period (short-lived processes of one binary do not cause attach and
+ * detach churn), and are removed after it if still nobody uses them; only when process records
+ * were lost (ring buffer full) is /proc walked first, for users discovery may have missed.
+ *
+ * <p>Every registry change happens on the one discovery thread, in order; operators' changes (Go
  * hooks) are handed to it too, so the registry needs no lock and readers never wait behind an
  * ELF parse or a uprobe syscall.
  */
@@ -28,20 +37,30 @@ public final class Discovery implements AutoCloseable {
     private final ProcessScanner scanner;
     private final LibraryRegistry registry;
     private final List<Duration> execRescanDelays;
-    private final IntConsumer onNewTracedProcess;
+    private final Duration detachGrace;
+    private final LongSupplier processRecordsLost;
+    /** Process records lost as of the last full /proc walk: more since means users may be unknown. */
+    private long lostAtLastWalk;
+    /**
+     * Processes with a scan queued and not yet run: a burst of requests (a wrapper's exec, the real
+     * program's exec, its library mappings) is one scan, which sees the latest state.
+     */
+    private final Set<Integer> scansQueued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().name("tlsscope-discovery").daemon().unstarted(runnable));
 
     /**
-     * @param onNewTracedProcess called on the discovery thread for each process found to use a
-     *                           TLS library, once (e.g. to seed its existing connections)
+     * @param execRescanDelays   when an exec'd process is scanned (0 ms: at once)
+     * @param detachGrace        how long an inode nobody uses keeps its probes
+     * @param processRecordsLost exec/exit/fork/mapped records the kernel could not deliver, over all time
      */
-    public Discovery(ProcessScanner scanner, LibraryRegistry registry, List<Duration> execRescanDelays,
-                     IntConsumer onNewTracedProcess) {
+    public Discovery(ProcessScanner scanner, LibraryRegistry registry, List<Duration> execRescanDelays, Duration detachGrace,
+                     LongSupplier processRecordsLost) {
         this.scanner = scanner;
         this.registry = registry;
         this.execRescanDelays = List.copyOf(execRescanDelays);
-        this.onNewTracedProcess = onNewTracedProcess;
+        this.detachGrace = detachGrace;
+        this.processRecordsLost = processRecordsLost;
     }
 
     /** Scans every process now (on the discovery thread) and waits; returns how many use TLS libraries. */
@@ -74,6 +93,7 @@ public final class Discovery implements AutoCloseable {
     }
 
     private int scanAllProcesses() {
+        lostAtLastWalk = processRecordsLost.getAsLong();
         int traced = 0;
         for (int pid : scanner.pids()) {
             if (scan(pid)) {
@@ -83,59 +103,80 @@ public final class Discovery implements AutoCloseable {
         return traced;
     }
 
-    /** The kernel saw pid exec: its libraries are looked for after the rescan delays. Any thread, never blocks. */
+    /**
+     * The kernel saw pid exec: what it mapped before is gone, and its new executable and libraries
+     * are looked for after the rescan delays. Any thread, never blocks.
+     */
     public void onExec(int pid) {
-        try {
-            for (Duration delay : execRescanDelays) {
-                thread.schedule(() -> scan(pid), delay.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        } catch (RejectedExecutionException stopping) {
-            LOG.debugf("exec of pid %d after discovery stopped", pid);
+        run("exec of pid " + pid, () -> lastUsersGone(registry.processExited(pid)));
+        for (Duration delay : execRescanDelays) {
+            schedule("exec of pid " + pid, () -> requestScan(pid), delay);
         }
     }
 
-    /** The kernel saw pid exit: libraries nobody maps any more are detached. Any thread, never blocks. */
+    /** The kernel saw pid map a libssl file executable: scanned now. Any thread, never blocks. */
+    public void onTlsLibraryMapped(int pid) {
+        requestScan(pid);
+    }
+
+    /** A scan of pid soon, unless one is queued already (it will see what this one would). */
+    private void requestScan(int pid) {
+        if (scansQueued.add(pid)) {
+            run("scan of pid " + pid, () -> {
+                scansQueued.remove(pid);
+                scan(pid);
+            });
+        }
+    }
+
+    /** The kernel saw parent fork child: the child uses what its parent uses. Any thread, never blocks. */
+    public void onFork(int parent, int child) {
+        run("fork of pid " + parent, () -> registry.processForked(parent, child));
+    }
+
+    /** The kernel saw pid exit: libraries nobody uses any more are detached after the grace period. Any thread, never blocks. */
     public void onExit(int pid) {
+        run("exit of pid " + pid, () -> lastUsersGone(registry.processExited(pid)));
+    }
+
+    private void run(String what, Runnable task) {
+        schedule(what, task, Duration.ZERO);
+    }
+
+    private void schedule(String what, Runnable task, Duration delay) {
         try {
-            thread.execute(() -> exited(pid));
+            thread.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopping) {
-            LOG.debugf("exit of pid %d after discovery stopped", pid);
+            LOG.debugf("%s after discovery stopped", what);
         }
     }
 
-    private void exited(int pid) {
-        for (LibraryKey key : registry.processExited(pid)) {
-            detachUnlessStillMapped(key);
+    private void lastUsersGone(List<LibraryKey> keys) {
+        for (LibraryKey key : keys) {
+            schedule("detach of " + key, () -> detachIfStillUnused(key), detachGrace);
         }
     }
 
     /**
-     * The last known user of key is gone; processes that were forked without exec may still map
-     * it (they were never scanned), so look for them before removing the probes.
+     * The grace period of key is over. If process records were lost since the last /proc walk,
+     * users may exist that discovery never heard of: walk /proc for them first.
      */
-    private void detachUnlessStillMapped(LibraryKey key) {
-        boolean stillMapped = false;
-        for (int pid : scanner.pids()) {
-            for (LibraryMapping mapping : scanner.tlsLibraries(pid)) {
-                if (mapping.key().equals(key)) {
-                    registry.processUses(mapping);
-                    stillMapped = true;
-                }
-            }
+    private void detachIfStillUnused(LibraryKey key) {
+        if (!registry.isUnused(key)) {
+            return;
         }
-        if (!stillMapped) {
-            registry.detachUnused(key);
+        long lost = processRecordsLost.getAsLong();
+        if (lost != lostAtLastWalk) {
+            LOG.infof("%d process records were lost: looking for users of %s in /proc before detaching", lost - lostAtLastWalk, key);
+            scanAllProcesses();
         }
+        registry.detachUnused(key);
     }
 
     private boolean scan(int pid) {
         try {
-            boolean wasKnown = registry.isKnown(pid);
             List<LibraryMapping> mappings = scanner.tlsLibraries(pid);
             mappings.forEach(registry::processUses);
-            if (!wasKnown && !mappings.isEmpty()) {
-                onNewTracedProcess.accept(pid);
-            }
             return !mappings.isEmpty();
         } catch (RuntimeException e) {
             LOG.warnf("discovery of pid %d failed: %s", pid, e.getMessage());

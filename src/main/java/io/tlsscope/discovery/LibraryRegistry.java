@@ -136,6 +136,24 @@ public final class LibraryRegistry {
         return lastUser;
     }
 
+    /**
+     * A new process forked from parent: it maps what its parent maps, so it uses the same
+     * libraries (PostgreSQL backends, daemons' workers), without a /proc scan.
+     */
+    public void processForked(int parent, int child) {
+        Set<LibraryKey> keys = keysByPid.get(parent);
+        if (keys == null) {
+            return;
+        }
+        keysByPid.put(child, new HashSet<>(keys));
+        for (LibraryKey key : keys) {
+            Entry entry = byKey.get(key);
+            if (entry != null && entry.pids.add(child)) {
+                publish(entry);
+            }
+        }
+    }
+
     private void forgetUse(int pid, LibraryKey key) {
         Set<LibraryKey> keys = keysByPid.get(pid);
         if (keys != null && keys.remove(key) && keys.isEmpty()) {
@@ -145,10 +163,15 @@ public final class LibraryRegistry {
 
     /** Removes the probes of key, unless a process was recorded as using it meanwhile. */
     public void detachUnused(LibraryKey key) {
-        Entry entry = byKey.get(key);
-        if (entry != null && entry.pids.isEmpty()) {
-            remove(entry, "no process uses it any more");
+        if (isUnused(key)) {
+            remove(byKey.get(key), "no process uses it any more");
         }
+    }
+
+    /** Whether key is known and no process is recorded as using it. */
+    public boolean isUnused(LibraryKey key) {
+        Entry entry = byKey.get(key);
+        return entry != null && entry.pids.isEmpty();
     }
 
     private void remove(Entry entry, String why) {
@@ -179,10 +202,6 @@ public final class LibraryRegistry {
             }
             publish(entry);
         }
-    }
-
-    public boolean isKnown(int pid) {
-        return keysByPid.containsKey(pid);
     }
 
     private void publish(Entry entry) {

@@ -13,6 +13,11 @@ final class KernelCounters {
         this.counters = new PerCpuArray(counters);
     }
 
+    /** One counter, summed over all CPUs. */
+    long read(KernelCounter counter) {
+        return counters.sum(counter.index());
+    }
+
     Map<KernelCounter, Long> read() {
         Map<KernelCounter, Long> totals = new EnumMap<>(KernelCounter.class);
         for (KernelCounter counter : KernelCounter.values()) {

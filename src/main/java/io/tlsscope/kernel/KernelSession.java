@@ -34,13 +34,11 @@ import java.util.function.Consumer;
  */
 public final class KernelSession implements AutoCloseable {
     private static final String OBJECT_RESOURCE = "/bpf/tlsscope.bpf.o";
-    private static final Path PROC = Path.of("/proc");
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private final BpfObject object;
     private final List<BpfLink> tracepoints = new ArrayList<>();
     private final KernelCounters counters;
     private final KernelLayoutTable layouts;
-    private final KernelConnectionTable connections;
     private final OpenSslAttacher openSsl;
     private final LibraryAttacher attacher;
     private volatile RingBufferReader reader;
@@ -54,7 +52,6 @@ public final class KernelSession implements AutoCloseable {
         this.counters = new KernelCounters(object.map("counters"));
         this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         layouts.fill();
-        this.connections = new KernelConnectionTable(object.map("conns"), PROC);
         this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn());
         this.attacher = new AttacherByKind(openSsl, new GoTlsAttacher(object));
     }
@@ -148,9 +145,9 @@ public final class KernelSession implements AutoCloseable {
         return openSsl.force(libraryId, layout);
     }
 
-    /** Seeds the connection table with the TCP sockets pid already has; returns how many were new. */
-    public int seedConnections(int pid) {
-        return connections.seed(pid);
+    /** Exec, exit, fork and mapped-library records the kernel could not deliver (ring buffer full), over all time. */
+    public long processRecordsLost() {
+        return closed ? 0 : counters.read(KernelCounter.PROCESS_EVENT_DROPS);
     }
 
     /** Why the ring-buffer reader stopped by itself (events are being lost), or empty while all is well. */
@@ -166,16 +163,16 @@ public final class KernelSession implements AutoCloseable {
         }
         RingBufferReader current = reader;
         return readings(counters.read(), layouts.resolvedByLayout(), current == null ? 0 : current.samples(),
-                current == null ? 0 : current.sinkFailures(), connections.seeded(), connections.seedFailures());
+                current == null ? 0 : current.sinkFailures());
     }
 
     /** Every counter {@link #counterReadings()} gives, with value 0: for when no session is running. */
     public static List<CounterReading> idleCounterReadings() {
-        return readings(Map.of(), Map.of(), 0, 0, 0, 0);
+        return readings(Map.of(), Map.of(), 0, 0);
     }
 
     private static List<CounterReading> readings(Map<KernelCounter, Long> kernel, Map<String, Long> byLayout, long records,
-                                                 long sinkFailures, long seeded, long seedFailures) {
+                                                 long sinkFailures) {
         List<CounterReading> readings = new ArrayList<>();
         for (KernelCounter counter : KernelCounter.values()) {
             readings.add(Counter.total(counter.key(), counter.description()).reading(kernel.getOrDefault(counter, 0L)));
@@ -186,15 +183,11 @@ public final class KernelSession implements AutoCloseable {
         }
         readings.add(RECORDS.reading(records));
         readings.add(SINK_FAILURES.reading(sinkFailures));
-        readings.add(SEEDED.reading(seeded));
-        readings.add(SEED_FAILURES.reading(seedFailures));
         return readings;
     }
 
     private static final Counter RECORDS = Counter.total("ringbuf.records", "ring-buffer records read");
     private static final Counter SINK_FAILURES = Counter.total("ringbuf.sink-failures", "ring-buffer records whose processing threw");
-    private static final Counter SEEDED = Counter.total("conn.seeded", "pre-existing TCP sockets seeded from /proc");
-    private static final Counter SEED_FAILURES = Counter.total("conn.seed-failures", "seeds the connection map refused");
 
     /** Stops reading, detaches the tracepoints and unloads the object. Idempotent; libraries must be detached first. */
     @Override

@@ -74,7 +74,8 @@ public class Tracer implements CounterSource {
             kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes()));
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
-            discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(), kernel::seedConnections);
+            discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
+                    config.tracer().detachGrace(), kernel::processRecordsLost);
             kernel.startReading(pipeline.recordsOf(new RunRecords(registry, discovery)));
             running = new Running(kernel, registry, discovery, goHooks);
             long scanStart = System.nanoTime();
@@ -104,10 +105,11 @@ public class Tracer implements CounterSource {
 
         @Override
         public void processEvent(ProcessEvent event) {
-            if (event.kind() == ProcessEvent.Kind.EXEC) {
-                discovery.onExec(event.pid());
-            } else {
-                discovery.onExit(event.pid());
+            switch (event.kind()) {
+                case EXEC -> discovery.onExec(event.pid());
+                case EXIT -> discovery.onExit(event.pid());
+                case FORK -> discovery.onFork(event.parentPid(), event.pid());
+                case TLS_LIBRARY_MAPPED -> discovery.onTlsLibraryMapped(event.pid());
             }
         }
     }

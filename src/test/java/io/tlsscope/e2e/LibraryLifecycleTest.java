@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Attach once per inode, detach after the last user: with a private copy of libssl (its own
  * inode, so no other process on the host shares it) loaded by a real python3 that forks a child
- * and exits. The child never exec'd, so only the rescan at the parent's exit can find it; the
- * probes must stay until the child is gone too.
+ * and exits. The child never exec'd: the kernel's fork record passes the parent's library on to
+ * it, and the probes must stay until the child is gone too (then for the grace period, 2 s in tests).
  */
 @QuarkusTest
 class LibraryLifecycleTest {

@@ -52,8 +52,9 @@ class ManyConnectionsTest {
             Set<Long> clientPids = new HashSet<>(clients.stream().map(Process::pid).toList());
             Await.until(Duration.ofSeconds(60), CONNECTIONS + " statements captured from their clients", () ->
                     capturedClients(sse, run).containsAll(clientPids));
-            Await.until(Duration.ofSeconds(30), "discovery to know all " + CONNECTIONS + " clients", () ->
-                    knownPids().containsAll(clientPids));
+            Await.until(Duration.ofSeconds(30), () -> "discovery to know all " + CONNECTIONS + " clients; unknown: "
+                    + clientPids.stream().filter(pid -> !knownPids().contains(pid)).toList() + " in " + given().get("/api/v1/libraries").asString(),
+                    () -> knownPids().containsAll(clientPids));
 
             List<Map<String, Object>> libraries = given().get("/api/v1/libraries").jsonPath().getList("$");
             List<Map<String, Object>> used = libraries.stream()

@@ -4,7 +4,9 @@ package io.tlsscope.bpf.abi;
 public enum EventType {
     TLS_DATA(1),
     PROCESS_EXEC(2),
-    PROCESS_EXIT(3);
+    PROCESS_EXIT(3),
+    TLS_LIBRARY_MAPPED(4),
+    PROCESS_FORK(5);
 
     private final int value;
 

@@ -63,12 +63,14 @@ public final class KernelAbi {
             paddingLayout(3),
             TUPLE.withName("tuple"));
 
-    /** struct tlsscope_process_event (32 bytes). */
+    /** struct tlsscope_process_event (40 bytes). */
     public static final StructLayout PROCESS_EVENT = structLayout(
             JAVA_INT.withName("type"),
             JAVA_INT.withName("pid"),
             JAVA_LONG.withName("timestamp_ns"),
-            sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"));
+            sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+            JAVA_INT.withName("parent_pid"),
+            paddingLayout(4));
 
     /** struct tlsscope_conn_key (8 bytes). */
     public static final StructLayout CONN_KEY = structLayout(

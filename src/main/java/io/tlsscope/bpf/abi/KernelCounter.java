@@ -23,7 +23,7 @@ public enum KernelCounter {
     CONN_TRACKED("kernel.conn.tracked", "connections learned from connect/accept tracepoints"),
     CONN_FROM_FD_TABLE("kernel.conn.from-fd-table", "connections learned from the fd table of the process"),
     CONN_INSERT_FAILED("kernel.conn.insert-failed", "connections that could not be stored in the connection map"),
-    PROCESS_EVENT_DROPS("kernel.process-events.drops", "exec/exit records lost because the ring buffer was full"),
+    PROCESS_EVENT_DROPS("kernel.process-events.drops", "exec, exit, fork and mapped-library records lost because the ring buffer was full"),
     FD_SET_FD("kernel.fd.set-fd", "fds found from what the process passed to SSL_set_fd/SSL_set_rfd/SSL_set_wfd"),
     FD_MISMATCH("kernel.fd.mismatch", "calls where the struct offsets and the nested syscall named different sockets (OpenSSL: the syscall's was used; Go: the offsets')"),
     FD_GO_CONN("kernel.fd.go-conn", "Go fds found through tls.Conn -> net.Conn -> netFD -> poll.FD.Sysfd"),
