@@ -1,0 +1,210 @@
+package io.tlsscope.sink.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.api.EventViews;
+import io.tlsscope.conn.TcpTuple;
+import io.tlsscope.events.EventBus;
+import io.tlsscope.host.HostIdentity;
+import io.tlsscope.host.HostIdentityReader;
+import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.QueryEvent;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The Kafka sink's throughput and CPU, run by bench/kafka-sink.sh against a local broker (not a
+ * test: numbers go to docs/benchmarks.md). The production classes end to end from the bus on: a
+ * publisher thread stands in for the ring-buffer reader and publishes pgbench-like query events on
+ * a real EventBus; the sink serialises, buffers and produces them. Per phase:
+ * "ceiling" publishes as fast as it can and reports the records/s the brokers acknowledged;
+ * "rate" publishes a fixed rate and reports the CPU of the sink's two threads (its sender and the
+ * producer's network thread) per 10k records/s, and the stored bytes per record for the compression.
+ * usage: KafkaSinkBench BOOTSTRAP SECONDS RATE BROKER_DATA_DIR
+ */
+public final class KafkaSinkBench {
+    private static final int CONNECTIONS = 16;
+
+    private KafkaSinkBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = args[0];
+        Duration phase = Duration.ofSeconds(Long.parseLong(args[1]));
+        int rate = Integer.parseInt(args[2]);
+        java.nio.file.Path brokerData = java.nio.file.Path.of(args[3]);
+        System.out.printf("%-8s %-5s %12s %10s %11s %15s %10s %10s %12s%n", "phase", "codec", "published/s", "acked/s", "sink CPU %",
+                "CPU %/10k rec/s", "dropped", "B/record", "stored B/rec");
+        for (String codec : List.of("lz4", "zstd")) {
+            run("ceiling", codec, bootstrap, phase, 0, brokerData);
+            run("rate", codec, bootstrap, phase, rate, brokerData);
+        }
+    }
+
+    private static void run(String name, String codec, String bootstrap, Duration phase, int rate, java.nio.file.Path brokerData)
+            throws Exception {
+        String topic = "bench-" + name + "-" + codec;
+        HostIdentity host = HostIdentityReader.system().read(new NoOverrides());
+        EventBus bus = new EventBus();
+        ObjectMapper json = new ObjectMapper();
+        // query events never ask the tracer anything (only raw chunks name their library)
+        EventViews views = new EventViews(null, host);
+        KafkaSink sink = new KafkaSink(new Settings(bootstrap, topic, Map.of("compression.type", codec)), bus, views, json, host);
+        sink.onStart(null);
+        List<QueryEvent> events = sampleEvents();
+        // warm up: the JIT and the producer's connections and metadata
+        publish(bus, events, Duration.ofSeconds(3), 5_000);
+        awaitDrained(sink);
+        Map<String, Long> before = counters(sink);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = sinkThreadsCpu(threads);
+        long start = System.nanoTime();
+        long published = publish(bus, events, phase, rate);
+        awaitDrained(sink);
+        long cpu = sinkThreadsCpu(threads) - cpuBefore;
+        double seconds = phase.toNanos() / 1e9;
+        Map<String, Long> after = counters(sink);
+        long acked = after.get("kafka.sent.records") - before.get("kafka.sent.records");
+        double elapsed = (System.nanoTime() - start) / 1e9; // the phase and the drain after it
+        long dropped = dropped(after) - dropped(before);
+        double cpuPercent = 100.0 * cpu / 1e9 / elapsed;
+        double perTenK = cpuPercent * 10_000 / (acked / elapsed);
+        sink.onStop(null);
+        long stored = storedBytes(brokerData, topic);
+        long sentBytes = after.get("kafka.sent.bytes") - before.get("kafka.sent.bytes");
+        System.out.printf("%-8s %-5s %12.0f %10.0f %11.1f %15.1f %10d %10.0f %12.0f%n", name, codec, published / seconds, acked / elapsed,
+                cpuPercent, perTenK, dropped, (double) sentBytes / Math.max(1, acked), (double) stored / Math.max(1, after.get("kafka.sent.records")));
+    }
+
+    /** Publishes on the bus like the ring-buffer reader, at rate per second (0: as fast as it can); how many. */
+    private static long publish(EventBus bus, List<QueryEvent> events, Duration length, int rate) {
+        long start = System.nanoTime();
+        long end = start + length.toNanos();
+        long published = 0;
+        while (System.nanoTime() < end) {
+            bus.publish(events.get((int) (published % events.size())));
+            published++;
+            if (rate > 0) {
+                long due = start + published * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 50_000) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+        }
+        return published;
+    }
+
+    private static void awaitDrained(KafkaSink sink) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (counters(sink).get("kafka.buffered.records") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static Map<String, Long> counters(KafkaSink sink) {
+        return sink.counters().stream().collect(java.util.stream.Collectors.toMap(io.tlsscope.tracer.CounterValue::name,
+                io.tlsscope.tracer.CounterValue::value));
+    }
+
+    private static long dropped(Map<String, Long> counters) {
+        return counters.get("kafka.dropped.queue-full.records") + counters.get("kafka.dropped.buffer-full.records")
+                + counters.get("kafka.dropped.send-failed.records");
+    }
+
+    /** CPU time of the sink's sender thread and the producer's network thread, ns. */
+    private static long sinkThreadsCpu(ThreadMXBean threads) {
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("tlsscope-kafka") || thread.getName().startsWith("kafka-producer-network-thread")) {
+                total += Math.max(0, threads.getThreadCpuTime(thread.threadId()));
+            }
+        }
+        return total;
+    }
+
+    private static long storedBytes(java.nio.file.Path brokerData, String topic) throws java.io.IOException {
+        long bytes = 0;
+        try (var partitions = java.nio.file.Files.list(brokerData)) {
+            for (java.nio.file.Path partition : partitions.filter(dir -> dir.getFileName().toString().startsWith(topic + "-")).toList()) {
+                try (var files = java.nio.file.Files.list(partition)) {
+                    for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                        bytes += java.nio.file.Files.size(file);
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** pgbench -S statements from the server's side on CONNECTIONS connections, as the decoder makes them. */
+    private static List<QueryEvent> sampleEvents() {
+        List<QueryEvent> events = new java.util.ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 0; i < 1000; i++) {
+            int connection = i % CONNECTIONS;
+            TcpTuple tuple = new TcpTuple(new InetSocketAddress("127.0.0.1", 5432), new InetSocketAddress("127.0.0.1", 40_000 + connection));
+            events.add(new QueryEvent(new ConnectionInfo(20_000 + connection, "postgres", tuple, "postgresql", "postgres", "postgres",
+                    "pgbench"), "server", "execute", "SELECT abalance FROM pgbench_accounts WHERE aid = $1;",
+                    List.of(Integer.toString(1 + i * 7919 % 100_000)), now.plusNanos(i * 1000L), now.plusNanos(i * 1000L + 85_000),
+                    "SELECT 1", 1L, null, null, null, "I", null, null, List.of("abalance")));
+        }
+        return events;
+    }
+
+    private record NoOverrides(Optional<String> id, Optional<String> name) implements io.tlsscope.host.HostConfig {
+        NoOverrides() {
+            this(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** The sink's settings for one phase. */
+    private record Settings(String bootstrap, String topic, Map<String, String> producer) implements KafkaSinkConfig {
+        @Override
+        public Optional<String> bootstrapServers() {
+            return Optional.of(bootstrap);
+        }
+
+        @Override
+        public Topics topics() {
+            return new Topics() {
+                @Override
+                public String queries() {
+                    return topic;
+                }
+
+                @Override
+                public String raw() {
+                    return topic + "-raw";
+                }
+
+                @Override
+                public String alerts() {
+                    return topic + "-alerts";
+                }
+            };
+        }
+
+        @Override
+        public boolean raw() {
+            return false;
+        }
+
+        @Override
+        public long bufferBytes() {
+            return 64L << 20;
+        }
+
+        @Override
+        public Duration degradedAfter() {
+            return Duration.ofSeconds(10);
+        }
+    }
+}
