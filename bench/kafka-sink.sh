@@ -59,6 +59,6 @@ done
 grep -q "Kafka Server started" "$work/broker.log" || { echo "bench: the broker did not start:"; tail -20 "$work/broker.log"; exit 1; }
 
 echo "kafka sink bench: broker 127.0.0.1:$port, $PHASE_SECONDS s per phase, rate phase at $RATE records/s, $(nproc) cores"
-"$java" -Xmx1g -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
-  -Dorg.jboss.logging.provider=slf4j -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+"$java" -Xmx1g --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+  -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
   io.tlsscope.sink.kafka.KafkaSinkBench "127.0.0.1:$port" "$PHASE_SECONDS" "$RATE" "$work/data"

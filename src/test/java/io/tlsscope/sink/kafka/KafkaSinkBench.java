@@ -24,13 +24,14 @@ import java.util.concurrent.locks.LockSupport;
  * test: numbers go to docs/benchmarks.md). The production classes end to end from the bus on: a
  * publisher thread stands in for the ring-buffer reader and publishes pgbench-like query events on
  * a real EventBus; the sink serialises, buffers and produces them. Per phase:
- * "ceiling" publishes as fast as it can and reports the records/s the brokers acknowledged;
+ * "ceiling" publishes as fast as the sink takes the events and reports the records/s the brokers acknowledged;
  * "rate" publishes a fixed rate and reports the CPU of the sink's two threads (its sender and the
  * producer's network thread) per 10k records/s, and the stored bytes per record for the compression.
  * usage: KafkaSinkBench BOOTSTRAP SECONDS RATE BROKER_DATA_DIR
  */
 public final class KafkaSinkBench {
     private static final int CONNECTIONS = 16;
+    private static final int BACKLOG = 20_000;
 
     private KafkaSinkBench() {
     }
@@ -58,15 +59,14 @@ public final class KafkaSinkBench {
         EventViews views = new EventViews(null, host);
         KafkaSink sink = new KafkaSink(new Settings(bootstrap, topic, Map.of("compression.type", codec)), bus, views, json, host);
         sink.onStart(null);
-        List<QueryEvent> events = sampleEvents();
         // warm up: the JIT and the producer's connections and metadata
-        publish(bus, events, Duration.ofSeconds(3), 5_000);
+        publish(bus, sink, Duration.ofSeconds(3), 5_000);
         awaitDrained(sink);
         Map<String, Long> before = counters(sink);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long cpuBefore = sinkThreadsCpu(threads);
         long start = System.nanoTime();
-        long published = publish(bus, events, phase, rate);
+        long published = publish(bus, sink, phase, rate);
         awaitDrained(sink);
         long cpu = sinkThreadsCpu(threads) - cpuBefore;
         double seconds = phase.toNanos() / 1e9;
@@ -83,23 +83,41 @@ public final class KafkaSinkBench {
                 cpuPercent, perTenK, dropped, (double) sentBytes / Math.max(1, acked), (double) stored / Math.max(1, after.get("kafka.sent.records")));
     }
 
-    /** Publishes on the bus like the ring-buffer reader, at rate per second (0: as fast as it can); how many. */
-    private static long publish(EventBus bus, List<QueryEvent> events, Duration length, int rate) {
+    /**
+     * Publishes on the bus like the ring-buffer reader, at rate per second; with rate 0 as fast as
+     * the sink takes them: at most BACKLOG events ahead of what it has sent, buffered or dropped
+     * (a publisher spinning unthrottled would mostly measure contention on the sink's queue). How many.
+     */
+    private static long publish(EventBus bus, KafkaSink sink, Duration length, int rate) {
         long start = System.nanoTime();
         long end = start + length.toNanos();
         long published = 0;
+        long handled = handled(sink);
+        java.util.Random random = new java.util.Random(42);
         while (System.nanoTime() < end) {
-            bus.publish(events.get((int) (published % events.size())));
+            if (rate == 0 && published % 256 == 0) {
+                handled = handled(sink);
+                while (published - handled > BACKLOG && System.nanoTime() < end) {
+                    LockSupport.parkNanos(100_000);
+                    handled = handled(sink);
+                }
+            }
+            bus.publish(statement(published, random));
             published++;
             if (rate > 0) {
-                long due = start + published * 1_000_000_000L / rate;
-                long wait = due - System.nanoTime();
+                long wait = start + published * 1_000_000_000L / rate - System.nanoTime();
                 if (wait > 50_000) {
                     LockSupport.parkNanos(wait);
                 }
             }
         }
         return published;
+    }
+
+    /** Events the sink has finished with or holds: sent, buffered, dropped. */
+    private static long handled(KafkaSink sink) {
+        Map<String, Long> counters = counters(sink);
+        return counters.get("kafka.sent.records") + counters.get("kafka.buffered.records") + dropped(counters);
     }
 
     private static void awaitDrained(KafkaSink sink) throws InterruptedException {
@@ -144,19 +162,14 @@ public final class KafkaSinkBench {
         return bytes;
     }
 
-    /** pgbench -S statements from the server's side on CONNECTIONS connections, as the decoder makes them. */
-    private static List<QueryEvent> sampleEvents() {
-        List<QueryEvent> events = new java.util.ArrayList<>();
-        Instant now = Instant.now();
-        for (int i = 0; i < 1000; i++) {
-            int connection = i % CONNECTIONS;
-            TcpTuple tuple = new TcpTuple(new InetSocketAddress("127.0.0.1", 5432), new InetSocketAddress("127.0.0.1", 40_000 + connection));
-            events.add(new QueryEvent(new ConnectionInfo(20_000 + connection, "postgres", tuple, "postgresql", "postgres", "postgres",
-                    "pgbench"), "server", "execute", "SELECT abalance FROM pgbench_accounts WHERE aid = $1;",
-                    List.of(Integer.toString(1 + i * 7919 % 100_000)), now.plusNanos(i * 1000L), now.plusNanos(i * 1000L + 85_000),
-                    "SELECT 1", 1L, null, null, null, "I", null, null, List.of("abalance")));
-        }
-        return events;
+    /** A pgbench -S statement from the server's side, as the decoder makes it: one of CONNECTIONS connections, now, a random aid. */
+    private static QueryEvent statement(long sequence, java.util.Random random) {
+        int connection = (int) (sequence % CONNECTIONS);
+        TcpTuple tuple = new TcpTuple(new InetSocketAddress("127.0.0.1", 5432), new InetSocketAddress("127.0.0.1", 40_000 + connection));
+        Instant end = Instant.now();
+        return new QueryEvent(new ConnectionInfo(20_000 + connection, "postgres", tuple, "postgresql", "postgres", "postgres", "pgbench"),
+                "server", "execute", "SELECT abalance FROM pgbench_accounts WHERE aid = $1;", List.of(Integer.toString(1 + random.nextInt(1_000_000))),
+                end.minusNanos(20_000 + random.nextInt(200_000)), end, "SELECT 1", 1L, null, null, null, "I", null, null, List.of("abalance"));
     }
 
     private record NoOverrides(Optional<String> id, Optional<String> name) implements io.tlsscope.host.HostConfig {
