@@ -55,10 +55,9 @@ public final class KafkaSinkBench {
         HostIdentity host = HostIdentityReader.system().read(new NoOverrides());
         EventBus bus = new EventBus();
         ObjectMapper json = new ObjectMapper();
-        // query events never ask the tracer anything (only raw chunks name their library)
-        EventViews views = new EventViews(null, host);
+        EventViews views = new EventViews(host);
         KafkaSink sink = new KafkaSink(new Settings(bootstrap, topic, Map.of("compression.type", codec)), bus, views, json, host);
-        sink.onStart(null);
+        sink.start();
         // warm up: the JIT and the producer's connections and metadata
         publish(bus, sink, Duration.ofSeconds(3), 5_000);
         awaitDrained(sink);
@@ -128,8 +127,8 @@ public final class KafkaSinkBench {
     }
 
     private static Map<String, Long> counters(KafkaSink sink) {
-        return sink.counters().stream().collect(java.util.stream.Collectors.toMap(io.tlsscope.tracer.CounterValue::name,
-                io.tlsscope.tracer.CounterValue::value));
+        return sink.read().stream().collect(java.util.stream.Collectors.toMap(reading -> reading.counter().name(),
+                io.tlsscope.counters.CounterReading::value));
     }
 
     private static long dropped(Map<String, Long> counters) {
