@@ -74,11 +74,6 @@ final class BusFeed implements EventSource, AutoCloseable {
         };
     }
 
-    @Override
-    public void onAvailable(Runnable wake) {
-        subscription.onAvailable(wake);
-    }
-
     /** Events the bus queue lost because the sender fell behind. */
     long queueDrops() {
         return subscription.dropped();

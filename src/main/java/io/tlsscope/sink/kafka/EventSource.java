@@ -4,7 +4,4 @@ package io.tlsscope.sink.kafka;
 interface EventSource {
     /** The next record, serialised, or null when none waits. */
     OutboundRecord next();
-
-    /** Has wake run (on any thread, without blocking) whenever an event arrives. */
-    void onAvailable(Runnable wake);
 }
