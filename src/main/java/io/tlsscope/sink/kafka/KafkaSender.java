@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
  * The sink's own thread: takes records from the event source into the byte-bounded buffer (a record
  * that does not fit is dropped and counted: the newest goes, since older ones may already sit in the
  * producer) and hands them to the producer in order. While the brokers are unreachable and the
- * producer has no metadata for a topic, send() times out after max.block.ms; the record stays first
+ * producer has no metadata for a topic, send() refuses the record after max.block.ms; it stays first
  * in line and is offered again, so per-connection order holds and nothing waits outside the bound.
  * Once handed over, a record's fate comes back in the producer's callback: acknowledged (sent) or
  * given up (send-failed). Started and closed by one owner thread.
@@ -28,6 +28,8 @@ final class KafkaSender implements AutoCloseable {
      * measured the latter as most of its CPU at 10k events/s); 2 ms is far below linger.ms.
      */
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Events taken per round before handing over: events arriving faster than they are taken must not starve the hand-over. */
+    private static final int INTAKE_PER_ROUND = 4096;
 
     private final EventSource source;
     private final Producer<byte[], byte[]> producer;
@@ -61,11 +63,11 @@ final class KafkaSender implements AutoCloseable {
         }
     }
 
-    /** Moves every waiting event into the buffer, or drops it when it does not fit; whether any came. */
+    /** Moves waiting events (a round's worth) into the buffer, or drops each that does not fit; whether any came. */
     private boolean intake() {
         boolean took = false;
         OutboundRecord next;
-        while ((next = source.next()) != null) {
+        for (int taken = 0; taken < INTAKE_PER_ROUND && (next = source.next()) != null; taken++) {
             took = true;
             long size = next.bytes();
             if (buffer.reserve(size)) {
