@@ -2,6 +2,7 @@ package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tlsscope.events.LibraryRef;
+import io.tlsscope.host.HostIdentity;
 
 /**
  * JSON form of one captured plaintext chunk, as streamed on /api/v1/events. Field documentation:
@@ -12,6 +13,7 @@ import io.tlsscope.events.LibraryRef;
 public record EventView(
         String type,
         String time,
+        HostIdentity host,
         int pid,
         int tid,
         String comm,

@@ -3,15 +3,21 @@ package io.tlsscope.api;
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
+import io.tlsscope.host.HostIdentity;
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.QueryEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Base64;
 
-/** Turns captured events into their JSON form; everything it shows travels with the event. */
+/** Turns captured events into their JSON form; everything it shows travels with the event, and the host it was captured on. */
 @ApplicationScoped
 public class EventViews {
+    private final HostIdentity host;
+
+    public EventViews(HostIdentity host) {
+        this.host = host;
+    }
 
     /** The JSON form of any stream event. */
     public Object of(StreamEvent event) {
@@ -25,7 +31,7 @@ public class EventViews {
     public QueryView of(QueryEvent event) {
         ConnectionInfo connection = event.connection();
         TcpTuple tuple = connection.tuple();
-        return new QueryView("query", event.end().toString(),
+        return new QueryView("query", event.end().toString(), host,
                 new QueryView.QueryConnection(connection.pid(), connection.comm(), connection.protocol(),
                         tuple == null ? null : TcpTuple.format(tuple.source()),
                         tuple == null ? null : TcpTuple.format(tuple.destination()),
@@ -41,6 +47,7 @@ public class EventViews {
         return new EventView(
                 "tls-data",
                 event.time().toString(),
+                host,
                 event.pid(),
                 event.tid(),
                 event.comm(),

@@ -1,6 +1,7 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tlsscope.host.HostIdentity;
 import io.tlsscope.protocol.QueryEvent;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
 public record QueryView(
         String type,
         String time,
+        HostIdentity host,
         QueryConnection connection,
         String side,
         String command,

@@ -1,14 +1,16 @@
 package io.tlsscope.cli;
 
 import io.quarkus.runtime.Quarkus;
+import io.tlsscope.sink.kafka.KafkaSink;
 import io.tlsscope.tracer.Tracer;
 import jakarta.enterprise.context.Dependent;
 import picocli.CommandLine.Command;
 
 /**
  * {@code tlsscope serve}: the service. The HTTP API is already listening when this command starts
- * (it starts with Quarkus); the command starts tracing (fail-open: if the kernel side cannot start,
- * the API stays up and says why) and keeps the process alive until SIGTERM or Ctrl-C.
+ * (it starts with Quarkus); the command starts the Kafka sink when one is configured, then tracing
+ * (fail-open: if either cannot start, the API stays up and says why), and keeps the process alive
+ * until SIGTERM or Ctrl-C.
  */
 @Dependent
 @Command(name = ServeCommand.NAME, description = "Trace the host and serve the REST API (default).")
@@ -16,13 +18,16 @@ public class ServeCommand implements Runnable {
     static final String NAME = "serve";
 
     private final Tracer tracer;
+    private final KafkaSink kafka;
 
-    public ServeCommand(Tracer tracer) {
+    public ServeCommand(Tracer tracer, KafkaSink kafka) {
         this.tracer = tracer;
+        this.kafka = kafka;
     }
 
     @Override
     public void run() {
+        kafka.start(); // first, so that it sees the first events
         tracer.start();
         Quarkus.waitForExit();
     }

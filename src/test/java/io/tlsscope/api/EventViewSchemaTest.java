@@ -27,6 +27,7 @@ class EventViewSchemaTest {
         assertFields(schemas.get("QueryEvent"), QueryView.class);
         assertFields(schemas.get("QueryConnection"), QueryView.QueryConnection.class);
         assertFields(schemas.get("CopySummary"), io.tlsscope.protocol.QueryEvent.CopySummary.class);
+        assertFields(schemas.get("Host"), io.tlsscope.host.HostIdentity.class);
     }
 
     private static void assertFields(JsonNode schema, Class<? extends Record> record) {

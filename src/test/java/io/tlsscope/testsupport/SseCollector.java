@@ -22,6 +22,7 @@ public final class SseCollector implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final List<String> data = new CopyOnWriteArrayList<>();
     private final List<Long> ids = new CopyOnWriteArrayList<>();
     private final List<String> named = new CopyOnWriteArrayList<>();
     private long pendingId = -1;
@@ -61,12 +62,14 @@ public final class SseCollector implements AutoCloseable {
         } else if (line.startsWith("event:")) {
             pendingName = line.substring(6).trim();
         } else if (line.startsWith("data:")) {
-            JsonNode data = parse(line.substring("data:".length()).trim());
+            String text = line.substring("data:".length()).trim();
+            JsonNode parsed = parse(text);
             if (pendingName == null) {
-                events.add(data);
+                events.add(parsed);
+                data.add(text);
                 ids.add(pendingId);
             } else {
-                named.add(pendingName + " " + data);
+                named.add(pendingName + " " + parsed);
             }
         } else if (line.isEmpty()) {
             pendingId = -1;
@@ -88,6 +91,11 @@ public final class SseCollector implements AutoCloseable {
 
     public List<JsonNode> events(Predicate<JsonNode> filter) {
         return events.stream().filter(filter).toList();
+    }
+
+    /** The events' JSON exactly as sent, in the same order. */
+    public List<String> data() {
+        return List.copyOf(data);
     }
 
     /** The SSE ids of the events, in the same order. */

@@ -1,0 +1,2 @@
+/** Which host this service runs on: the identity every event carries. */
+package io.tlsscope.host;
