@@ -14,6 +14,7 @@
 #include "tlsscope.h"
 #include "maps.h"
 #include "conn.h"
+#include "identity.h"
 #include "syscalls.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -125,6 +126,7 @@ int BPF_KPROBE(ssl_free_entry, void *ssl)
 
 	bpf_map_delete_elem(&ssl_fds, &key);
 	bpf_map_delete_elem(&ssl_set_fds, &key);
+	connection_ended(&key);
 	return 0;
 }
 
@@ -421,6 +423,7 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	event->library_id = library_id;
 	event->direction = direction;
 	event->function = call->function;
+	identify_connection(event, pid_tgid >> 32, call->ssl, fd, &conn);
 	emit_call(event, &conn, call->buffer, bytes);
 done:
 	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
@@ -632,6 +635,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	event->library_id = library_id;
 	event->direction = direction;
 	event->function = call->function;
+	identify_connection(event, key.tgid, call->conn, fd, &conn);
 	emit_call(event, &conn, call->buffer, (__u64)bytes);
 done:
 	bpf_map_delete_elem(&go_calls, &key);

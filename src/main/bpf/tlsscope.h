@@ -28,6 +28,7 @@ enum tlsscope_event_type {
 	TLSSCOPE_EVENT_PROCESS_EXIT = 3,
 	TLSSCOPE_EVENT_TLS_LIBRARY_MAPPED = 4, /* the process mapped a libssl.so* file executable */
 	TLSSCOPE_EVENT_PROCESS_FORK = 5,       /* a new process (not a thread); parent_pid is its parent */
+	TLSSCOPE_EVENT_CONNECTION_CLOSED = 6,  /* a connection id ended: SSL_free, or its SSL object moved to another socket */
 };
 
 enum tlsscope_direction {
@@ -93,7 +94,9 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_GO_CALLS_FAILED = 22,    /* Go Read/Write returned n <= 0 or an error: nothing emitted */
 	TLSSCOPE_CTR_GO_ENTRY_MAP_FULL = 23,  /* Go call state could not be saved: call lost */
 	TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY = 24,
-	TLSSCOPE_CTR_COUNT = 25,
+	TLSSCOPE_CTR_CONNECTIONS_OPENED = 25, /* connection ids given out */
+	TLSSCOPE_CTR_CONNECTION_EVENT_DROPS = 26, /* connection-closed records lost: ring buffer full */
+	TLSSCOPE_CTR_COUNT = 27,
 };
 
 /* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
@@ -115,8 +118,10 @@ struct tlsscope_tls_data_event {
 	__s32 fd;               /* -1 when unresolved */
 	__u64 timestamp_ns;     /* CLOCK_MONOTONIC at return */
 	__u64 call_start_ns;    /* CLOCK_MONOTONIC at entry; with tid it identifies the call */
-	__u64 ssl;              /* SSL* of the call */
+	__u64 ssl;              /* SSL* of the call (Go: the *tls.Conn) */
 	__u64 cgroup_id;
+	__u64 connection_id;    /* never reused; a new one when an SSL object is freed or moves to another socket */
+	__u64 call_sequence;    /* 1, 2, 3... per connection id, one per call: a gap is a lost call */
 	__u32 library_id;       /* attach cookie: the library registry id in user space */
 	__u32 call_bytes;       /* bytes the call moved (before the cap) */
 	__u32 chunk_sequence;   /* 0-based */
@@ -131,7 +136,7 @@ struct tlsscope_tls_data_event {
 	struct tlsscope_tuple tuple;
 	__u8 data[];
 };
-_Static_assert(sizeof(struct tlsscope_tls_data_event) == 128, "tlsscope_tls_data_event layout");
+_Static_assert(sizeof(struct tlsscope_tls_data_event) == 144, "tlsscope_tls_data_event layout");
 
 /* Ring-buffer record for what discovery follows: exec, exit, fork of a process, a TLS library mapped. */
 struct tlsscope_process_event {
@@ -143,6 +148,15 @@ struct tlsscope_process_event {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct tlsscope_process_event) == 40, "tlsscope_process_event layout");
+
+/* Ring-buffer record: a connection id ended (its decoder state can go). */
+struct tlsscope_connection_event {
+	__u32 type; /* TLSSCOPE_EVENT_CONNECTION_CLOSED */
+	__u32 pid;  /* tgid */
+	__u64 connection_id;
+	__u64 calls; /* calls emitted under this id */
+};
+_Static_assert(sizeof(struct tlsscope_connection_event) == 24, "tlsscope_connection_event layout");
 
 /* conns map: key (tgid, fd) of a TCP socket, value its tuple. */
 struct tlsscope_conn_key {

@@ -32,7 +32,7 @@ public class EventViews {
         ConnectionInfo connection = event.connection();
         TcpTuple tuple = connection.tuple();
         return new QueryView("query", event.end().toString(), host,
-                new QueryView.QueryConnection(connection.pid(), connection.comm(), connection.protocol(),
+                new QueryView.QueryConnection(connection.id(), connection.pid(), connection.comm(), connection.protocol(),
                         tuple == null ? null : TcpTuple.format(tuple.source()),
                         tuple == null ? null : TcpTuple.format(tuple.destination()),
                         connection.user(), connection.database(), connection.application()),
@@ -55,6 +55,7 @@ public class EventViews {
                 event.function().symbol(),
                 event.library(),
                 "0x" + Long.toHexString(event.ssl()),
+                event.connectionId(),
                 event.fd(),
                 event.fdMethod().jsonName(),
                 event.layout(),
@@ -62,6 +63,7 @@ public class EventViews {
                 event.cgroupId(),
                 event.containerId(),
                 event.callId(),
+                event.callSequence(),
                 event.callBytes(),
                 event.chunkSequence(),
                 event.lastChunk(),

@@ -33,7 +33,7 @@ public record QueryView(
         QueryEvent.CopySummary copy) {
 
     /** The connection the statement ran on; source is the traced process's end. */
-    public record QueryConnection(int pid, String comm, String protocol, String source, String destination, String user,
+    public record QueryConnection(long id, int pid, String comm, String protocol, String source, String destination, String user,
                                   String database, String application) {
     }
 }

@@ -57,7 +57,13 @@ public class CapturePipeline implements CounterSource {
     private void onRecord(KernelEventDecoder decoder, Run run, ByteBuffer record) {
         switch (decoder.decode(record)) {
             case KernelEventDecoder.Data data -> capture(data.event());
-            case KernelEventDecoder.Process process -> run.processEvent(process.event());
+            case KernelEventDecoder.Process process -> {
+                if (process.event().kind() == ProcessEvent.Kind.EXIT) {
+                    protocols.processExited(process.event().pid());
+                }
+                run.processEvent(process.event());
+            }
+            case KernelEventDecoder.ConnectionClosed closed -> protocols.connectionClosed(closed.connectionId());
             case KernelEventDecoder.Rejected rejected -> {
                 decodeFailures.incrementAndGet();
                 LOG.debugf("ring-buffer record rejected: %s", rejected.reason());

@@ -36,6 +36,8 @@ public final class KernelEventDecoder {
     private static final int TIMESTAMP = (int) tlsDataOffset("timestamp_ns");
     private static final int CALL_START = (int) tlsDataOffset("call_start_ns");
     private static final int SSL = (int) tlsDataOffset("ssl");
+    private static final int CONNECTION_ID = (int) tlsDataOffset("connection_id");
+    private static final int CALL_SEQUENCE = (int) tlsDataOffset("call_sequence");
     private static final int CGROUP = (int) tlsDataOffset("cgroup_id");
     private static final int LIBRARY = (int) tlsDataOffset("library_id");
     private static final int CALL_BYTES = (int) tlsDataOffset("call_bytes");
@@ -56,6 +58,9 @@ public final class KernelEventDecoder {
     private static final int PROCESS_COMM = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("comm"));
     private static final int PROCESS_PARENT = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("parent_pid"));
     private static final int HEADER = (int) KernelAbi.TLS_DATA_EVENT.byteSize();
+    private static final int CLOSED_PID = (int) KernelAbi.CONNECTION_EVENT.byteOffset(groupElement("pid"));
+    private static final int CLOSED_ID = (int) KernelAbi.CONNECTION_EVENT.byteOffset(groupElement("connection_id"));
+    private static final int CLOSED_RECORD = (int) KernelAbi.CONNECTION_EVENT.byteSize();
     private static final int PROCESS_RECORD = (int) KernelAbi.PROCESS_EVENT.byteSize();
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
@@ -75,7 +80,11 @@ public final class KernelEventDecoder {
     }
 
     /** Result of decoding one record. */
-    public sealed interface Decoded permits Data, Process, Rejected {
+    public sealed interface Decoded permits Data, Process, ConnectionClosed, Rejected {
+    }
+
+    /** A connection id ended (SSL_free, or its SSL object moved to another socket). */
+    public record ConnectionClosed(int pid, long connectionId) implements Decoded {
     }
 
     /** Captured plaintext. */
@@ -106,6 +115,9 @@ public final class KernelEventDecoder {
             case PROCESS_EXIT -> decodeProcess(buffer, ProcessEvent.Kind.EXIT);
             case PROCESS_FORK -> decodeProcess(buffer, ProcessEvent.Kind.FORK);
             case TLS_LIBRARY_MAPPED -> decodeProcess(buffer, ProcessEvent.Kind.TLS_LIBRARY_MAPPED);
+            case CONNECTION_CLOSED -> buffer.remaining() < CLOSED_RECORD
+                    ? new Rejected("connection record of " + buffer.remaining() + " bytes, expected " + CLOSED_RECORD)
+                    : new ConnectionClosed(buffer.getInt(CLOSED_PID), buffer.getLong(CLOSED_ID));
         };
     }
 
@@ -135,6 +147,8 @@ public final class KernelEventDecoder {
                 SslFunction.fromValue(buffer.get(FUNCTION)),
                 libraries.apply(buffer.getInt(LIBRARY)),
                 buffer.getLong(SSL),
+                buffer.getLong(CONNECTION_ID),
+                buffer.getLong(CALL_SEQUENCE),
                 buffer.getInt(FD),
                 FdMethod.fromValue(buffer.get(FD_METHOD)),
                 layoutName(buffer),

@@ -15,6 +15,9 @@ import java.time.Instant;
  *
  * @param time        wall-clock time of the call's return
  * @param callId      "tid:entry-ns", the same for every chunk of one call
+ * @param connectionId  the connection, never reused (a freed SSL object's address carries a new one); 0 when
+ *                      the kernel could not keep one: identity unknown
+ * @param callSequence  the call's number on its connection (1, 2, ...): a jump means calls were lost
  * @param layout      name of the struct layout that found fd (method LAYOUT), else null
  * @param tuple       TCP 4-tuple of fd, or null when unknown
  * @param containerId the container the process runs in, from its cgroup; null outside containers
@@ -30,6 +33,8 @@ public record TlsDataEvent(
         SslFunction function,
         LibraryRef library,
         long ssl,
+        long connectionId,
+        long callSequence,
         int fd,
         FdMethod fdMethod,
         String layout,

@@ -15,7 +15,7 @@ public final class ConnectionOpenings {
     private static final int MAX_CONNECTIONS = 16384;
 
     private final int needed;
-    private final Map<String, byte[][]> pending = new LruMap<>(MAX_CONNECTIONS);
+    private final Map<Long, byte[][]> pending = new LruMap<>(MAX_CONNECTIONS);
 
     /**
      * A direction's first bytes.
@@ -31,7 +31,7 @@ public final class ConnectionOpenings {
     }
 
     /** Adds a call's bytes; returns the direction's opening when it has just become complete, else null. */
-    public Opening offer(String connection, Direction direction, byte[] data) {
+    public Opening offer(long connection, Direction direction, byte[] data) {
         byte[][] prefixes = pending.computeIfAbsent(connection, ignored -> new byte[][] {new byte[0], new byte[0]});
         int side = direction == Direction.WRITE ? 0 : 1;
         byte[] before = prefixes[side];
@@ -45,15 +45,15 @@ public final class ConnectionOpenings {
     }
 
     /** The opening just offered was not recognised: forget the connection once both directions were. */
-    public void rejected(String connection) {
+    public void rejected(long connection) {
         byte[][] prefixes = pending.get(connection);
         if (prefixes != null && prefixes[0].length >= needed && prefixes[1].length >= needed) {
             pending.remove(connection);
         }
     }
 
-    /** The connection was recognised: nothing more to gather. */
-    public void recognised(String connection) {
+    /** The connection was recognised, or has ended: nothing more to gather. */
+    public void recognised(long connection) {
         pending.remove(connection);
     }
 }

@@ -9,6 +9,7 @@ import io.tlsscope.events.TlsDataEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,11 @@ import org.jboss.logging.Logger;
  * sees it: each connection is recognised once ({@link Recognition}); its session frames each
  * direction, blanks credentials in the captured bytes in place and decodes statements into query
  * events, in the same walk. Connections not (yet) recognised get the fail-closed
- * {@link UnrecognisedMask}. Bounded: the least recently active connections are forgotten first.
+ * {@link UnrecognisedMask}. State is kept per connection id, which the kernel never reuses: a
+ * freed SSL object's address carries a new id, so a new connection never inherits an old one's
+ * state; an id ends when the kernel says so, or with its process. Events without an id (the
+ * kernel could not keep one) get fresh state, never inherited state. Bounded: the least recently
+ * active connections are forgotten first.
  *
  * <p>{@link #accept} runs on the capture thread only; the counters and
  * {@link #databaseConnections()} may be read from any thread.
@@ -41,30 +46,42 @@ public class ProtocolStage implements CounterSource {
             "times a connection's byte stream could not be framed (gap or garbage) and was resynchronised");
     private static final Counter FAILURES = Counter.total("decoder.failures",
             "events whose decoding threw (a decoder bug; the connection goes on)");
+    private static final Counter CALL_GAPS = Counter.total("decoder.calls-missing",
+            "calls missing from a connection's numbered sequence (lost in the ring buffer or unreadable): the decoder resynchronised");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
             "calls of connections whose protocol was not recognised in which possible credentials were blanked (fail closed)");
 
     private final ConnectionOpenings openings = new ConnectionOpenings(Recognition.OPENING_BYTES);
     /** What is known of each recognised connection, for readers on other threads. */
-    private final Map<String, ConnectionInfo> databases = new ConcurrentHashMap<>();
+    private final Map<Long, ConnectionInfo> databases = new ConcurrentHashMap<>();
     private final List<QueryEvent> completed = new ArrayList<>();
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
     private final AtomicLong desyncs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong blankedUnrecognised = new AtomicLong();
-    private final Map<String, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
+    private final AtomicLong callGaps = new AtomicLong();
+    private final Map<Long, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
         evicted.incrementAndGet();
         databases.remove(key);
+        forgetOne(forgotten.pid);
     });
+    /** Connections per process, so an exit only looks through the connections when the process had some. */
+    private final Map<Integer, Integer> connectionsPerPid = new HashMap<>();
 
     /** One connection as seen from one process. */
     private static final class Connection {
+        final int pid;
         ProtocolSession session;
+        long lastCall;
         int rejectedOpenings;
         boolean clientSide;
         final int[] nextChunk = new int[2];
         final UnrecognisedMask unrecognised = new UnrecognisedMask();
+
+        Connection(int pid) {
+            this.pid = pid;
+        }
     }
 
     /**
@@ -73,9 +90,15 @@ public class ProtocolStage implements CounterSource {
      * @return the query events the bytes completed, in order; usually none
      */
     public List<QueryEvent> accept(TlsDataEvent event) {
-        String key = ConnectionKeys.of(event);
-        Connection connection = connections.computeIfAbsent(key, ignored -> new Connection());
+        long key = event.connectionId();
+        Connection connection = key == 0 ? new Connection(event.pid()) : connections.get(key);
+        if (connection == null) {
+            connection = new Connection(event.pid());
+            connections.put(key, connection);
+            connectionsPerPid.merge(event.pid(), 1, Integer::sum);
+        }
         int direction = event.direction() == Direction.WRITE ? 0 : 1;
+        boolean callsMissing = noteCall(connection, event);
         byte[] earlier = connection.session == null ? recognise(key, connection, event) : null;
         if (connection.session == null) {
             if (connection.unrecognised.apply(event.data(), direction)) {
@@ -86,6 +109,10 @@ public class ProtocolStage implements CounterSource {
         ProtocolSession session = connection.session;
         long desyncsBefore = session.desyncs();
         try {
+            if (callsMissing) {
+                session.gap(true); // which direction lost a call is unknown: both resynchronise
+                session.gap(false);
+            }
             decode(connection, event, direction, earlier);
         } catch (RuntimeException e) {
             // a decoder bug must not stop the capture, nor leave the bytes unmasked: the direction is lost
@@ -94,7 +121,9 @@ public class ProtocolStage implements CounterSource {
             LOG.debugf(e, "decoding an event of pid %d failed", event.pid());
         }
         desyncs.addAndGet(session.desyncs() - desyncsBefore);
-        databases.put(key, session.connection());
+        if (key != 0) {
+            databases.put(key, session.connection());
+        }
         List<QueryEvent> done = List.copyOf(completed);
         completed.clear();
         queries.addAndGet(done.size());
@@ -102,11 +131,58 @@ public class ProtocolStage implements CounterSource {
     }
 
     /**
+     * Whether calls of this connection went missing before this one: each call's first chunk
+     * carries its number on the connection. A call that arrives after a later one (two threads
+     * using one SSL object) is no gap.
+     */
+    private boolean noteCall(Connection connection, TlsDataEvent event) {
+        if (event.chunkSequence() != 0 || event.callSequence() == 0) {
+            return false;
+        }
+        long missing = event.callSequence() - connection.lastCall - 1;
+        connection.lastCall = Math.max(connection.lastCall, event.callSequence());
+        if (missing <= 0) {
+            return false;
+        }
+        callGaps.addAndGet(missing);
+        return true;
+    }
+
+    /** The kernel ended a connection id (SSL_free, or its SSL object moved to another socket): its state goes. */
+    public void connectionClosed(long connectionId) {
+        Connection gone = connections.remove(connectionId);
+        if (gone != null) {
+            forgetOne(gone.pid);
+        }
+        databases.remove(connectionId);
+        openings.recognised(connectionId);
+    }
+
+    /** A process exited: the state of its connections goes (Go has no SSL_free, processes exit without it). */
+    public void processExited(int pid) {
+        if (connectionsPerPid.remove(pid) == null) {
+            return;
+        }
+        connections.entrySet().removeIf(entry -> {
+            boolean gone = entry.getValue().pid == pid;
+            if (gone) {
+                databases.remove(entry.getKey());
+                openings.recognised(entry.getKey());
+            }
+            return gone;
+        });
+    }
+
+    private void forgetOne(int pid) {
+        connectionsPerPid.computeIfPresent(pid, (ignored, count) -> count > 1 ? count - 1 : null);
+    }
+
+    /**
      * Tries to recognise the connection from the opening of the event's direction; on success
      * returns the opening's bytes from earlier calls (already published, so the session frames them
      * to stand at the right place in this call), else null.
      */
-    private byte[] recognise(String key, Connection connection, TlsDataEvent event) {
+    private byte[] recognise(long key, Connection connection, TlsDataEvent event) {
         if (connection.rejectedOpenings >= RECOGNITION_ATTEMPTS) {
             return null;
         }
@@ -115,7 +191,7 @@ public class ProtocolStage implements CounterSource {
             return null; // too few bytes yet to tell (servers often read a packet header first)
         }
         boolean write = event.direction() == Direction.WRITE;
-        ConnectionInfo info = new ConnectionInfo(event.pid(), event.comm(), event.tuple(), null, null, null, null);
+        ConnectionInfo info = new ConnectionInfo(event.connectionId(), event.pid(), event.comm(), event.tuple(), null, null, null, null);
         Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add);
         if (session.isEmpty()) {
             openings.rejected(key);
@@ -167,6 +243,7 @@ public class ProtocolStage implements CounterSource {
     @Override
     public List<CounterReading> read() {
         return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
-                FAILURES.reading(failures.get()), BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()));
+                FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
+                BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()));
     }
 }

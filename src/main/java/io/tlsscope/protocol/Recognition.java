@@ -35,20 +35,17 @@ public final class Recognition {
                                                       Consumer<QueryEvent> sink) {
         String side = writeSide ? "client" : "server";
         if (postgresStartup(opening)) {
-            return Optional.of(new PgSession(side, withProtocol(connection, "postgresql"), sink, true));
+            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, true));
         }
         if (postgresMessage(opening)) {
-            return Optional.of(new PgSession(side, withProtocol(connection, "postgresql"), sink, false));
+            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, false));
         }
         if (MySqlSession.startsWithHandshakeResponse(opening) || MySqlSession.plausibleCommandCall(opening)) {
-            return Optional.of(new MySqlSession(side, withProtocol(connection, "mysql"), sink));
+            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink));
         }
         return Optional.empty();
     }
 
-    private static ConnectionInfo withProtocol(ConnectionInfo connection, String protocol) {
-        return new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), protocol, null, null, null);
-    }
 
     /** A v3 startup packet: its length, then the protocol version. */
     private static boolean postgresStartup(byte[] data) {

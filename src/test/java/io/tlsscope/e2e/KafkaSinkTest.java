@@ -230,11 +230,11 @@ class KafkaSinkTest {
         }).toList();
     }
 
-    /** The key a consumer rebuilds from an event: host id, pid, source-destination. */
+    /** The key a consumer rebuilds from a query event: host id and connection id. */
     private static String keyOf(JsonNode event) {
-        JsonNode connection = event.path("connection");
-        return event.at("/host/id").asText() + "/" + connection.path("pid").asLong() + "/" + connection.path("source").asText() + "-"
-                + connection.path("destination").asText();
+        long connection = event.at("/connection/id").asLong();
+        assertThat(connection).as("the connection id").isPositive();
+        return event.at("/host/id").asText() + "/" + connection;
     }
 
     private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> record) {

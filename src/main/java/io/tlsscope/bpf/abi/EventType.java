@@ -6,7 +6,8 @@ public enum EventType {
     PROCESS_EXEC(2),
     PROCESS_EXIT(3),
     TLS_LIBRARY_MAPPED(4),
-    PROCESS_FORK(5);
+    PROCESS_FORK(5),
+    CONNECTION_CLOSED(6);
 
     private final int value;
 

@@ -40,7 +40,7 @@ public final class KernelAbi {
             sequenceLayout(16, JAVA_BYTE).withName("source_address"),
             sequenceLayout(16, JAVA_BYTE).withName("destination_address"));
 
-    /** struct tlsscope_tls_data_event header (128 bytes); chunk_len data bytes follow. */
+    /** struct tlsscope_tls_data_event header (144 bytes); chunk_len data bytes follow. */
     public static final StructLayout TLS_DATA_EVENT = structLayout(
             JAVA_INT.withName("type"),
             JAVA_INT.withName("pid"),
@@ -50,6 +50,8 @@ public final class KernelAbi {
             JAVA_LONG.withName("call_start_ns"),
             JAVA_LONG.withName("ssl"),
             JAVA_LONG.withName("cgroup_id"),
+            JAVA_LONG.withName("connection_id"),
+            JAVA_LONG.withName("call_sequence"),
             JAVA_INT.withName("library_id"),
             JAVA_INT.withName("call_bytes"),
             JAVA_INT.withName("chunk_sequence"),
@@ -71,6 +73,13 @@ public final class KernelAbi {
             sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
             JAVA_INT.withName("parent_pid"),
             paddingLayout(4));
+
+    /** struct tlsscope_connection_event (24 bytes). */
+    public static final StructLayout CONNECTION_EVENT = structLayout(
+            JAVA_INT.withName("type"),
+            JAVA_INT.withName("pid"),
+            JAVA_LONG.withName("connection_id"),
+            JAVA_LONG.withName("calls"));
 
     /** struct tlsscope_conn_key (8 bytes). */
     public static final StructLayout CONN_KEY = structLayout(

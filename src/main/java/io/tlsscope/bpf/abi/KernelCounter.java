@@ -29,7 +29,9 @@ public enum KernelCounter {
     FD_GO_CONN("kernel.fd.go-conn", "Go fds found through tls.Conn -> net.Conn -> netFD -> poll.FD.Sysfd"),
     GO_CALLS_FAILED("kernel.go.calls.failed", "Go Read/Write calls that returned n <= 0 or an error (nothing to capture)"),
     GO_ENTRY_MAP_FULL("kernel.go.calls.entry-map-full", "Go calls lost because the entry-state map was full"),
-    GO_RETURN_WITHOUT_ENTRY("kernel.go.calls.return-without-entry", "Go returns seen without their entry (attached mid-call)");
+    GO_RETURN_WITHOUT_ENTRY("kernel.go.calls.return-without-entry", "Go returns seen without their entry (attached mid-call)"),
+    CONNECTIONS_OPENED("kernel.connections.opened", "connection ids given out (a new SSL object, or one that moved to another socket)"),
+    CONNECTION_EVENT_DROPS("kernel.connection-events.drops", "connection-closed records lost because the ring buffer was full (decoder state then ages out)");
 
     private final String key;
     private final String description;

@@ -314,7 +314,7 @@ public final class MySqlSession implements ProtocolSession {
     }
 
     private ConnectionInfo withUser(String user, String database) {
-        return new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), "mysql", user, database, null);
+        return connection.loggedIn(user, database, null);
     }
 
     /**

@@ -218,8 +218,7 @@ public final class PgSession implements ProtocolSession {
             parameters.put(key, cString(body));
         }
         String user = parameters.get("user");
-        connection = new ConnectionInfo(connection.pid(), connection.comm(), connection.tuple(), "postgresql", user,
-                parameters.getOrDefault("database", user), parameters.get("application_name"));
+        connection = connection.loggedIn(user, parameters.getOrDefault("database", user), parameters.get("application_name"));
     }
 
     private void bind(ByteBuffer body, Instant time) {

@@ -68,8 +68,8 @@ final class BusFeed implements EventSource, AutoCloseable {
 
     private byte[] key(StreamEvent event) {
         return switch (event) {
-            case QueryEvent query -> RecordKeys.of(host, query.connection().pid(), query.connection().tuple(), "unknown");
-            case TlsDataEvent data -> RecordKeys.of(host, data.pid(), data.tuple(), "ssl-0x" + Long.toHexString(data.ssl()));
+            case QueryEvent query -> RecordKeys.of(host, query.connection().id());
+            case TlsDataEvent data -> RecordKeys.of(host, data.connectionId());
             default -> throw new IllegalArgumentException("no key for " + event.getClass().getSimpleName());
         };
     }

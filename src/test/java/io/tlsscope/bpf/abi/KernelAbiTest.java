@@ -24,6 +24,7 @@ class KernelAbiTest {
                 Map.entry("tlsscope_tuple", KernelAbi.TUPLE),
                 Map.entry("tlsscope_tls_data_event", KernelAbi.TLS_DATA_EVENT),
                 Map.entry("tlsscope_process_event", KernelAbi.PROCESS_EVENT),
+                Map.entry("tlsscope_connection_event", KernelAbi.CONNECTION_EVENT),
                 Map.entry("tlsscope_conn_key", KernelAbi.CONN_KEY),
                 Map.entry("tlsscope_conn", KernelAbi.CONN),
                 Map.entry("tlsscope_layout", KernelAbi.LAYOUT),

@@ -141,6 +141,6 @@ class ProtocolFuzzTest {
     }
 
     private static ConnectionInfo connection(String protocol) {
-        return new ConnectionInfo(1, "fuzz", null, protocol, null, null, null);
+        return new ConnectionInfo(1, 1, "fuzz", null, protocol, null, null, null);
     }
 }

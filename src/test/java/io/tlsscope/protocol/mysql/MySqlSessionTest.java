@@ -139,6 +139,6 @@ class MySqlSessionTest {
     }
 
     static ConnectionInfo connection() {
-        return new ConnectionInfo(1, "test", null, "mysql", null, null, null);
+        return new ConnectionInfo(1, 1, "test", null, "mysql", null, null, null);
     }
 }

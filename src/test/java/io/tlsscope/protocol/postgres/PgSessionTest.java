@@ -133,7 +133,7 @@ class PgSessionTest {
     }
 
     private static ConnectionInfo connection() {
-        return new ConnectionInfo(1, "test", null, "postgresql", null, null, null);
+        return new ConnectionInfo(1, 1, "test", null, "postgresql", null, null, null);
     }
 
     private static byte[] frame(char type, String body) {
