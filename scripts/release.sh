@@ -6,15 +6,19 @@
 #   scripts/release.sh                 the version in pom.xml
 #   scripts/release.sh --version V     another version string for the same sources (the fleet
 #                                      test's upgrade uses this to make a second bundle)
+#   scripts/release.sh --no-build      bundle target/quarkus-app as the last build left it (its
+#                                      version must be the one asked for; ./test.sh's verify just made it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { echo "usage: $0 [--version VERSION]" >&2; exit 2; }
+usage() { echo "usage: $0 [--version VERSION] [--no-build]" >&2; exit 2; }
 
 version=""
+build=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --version) [ $# -ge 2 ] || usage; version="$2"; shift 2 ;;
+    --no-build) build=false; shift ;;
     *) usage ;;
   esac
 done
@@ -29,20 +33,38 @@ dist=target/dist
 stage="$dist/$name.staging"
 root="$stage/tlsscope-$version"
 
-echo "release: building tlsscope $version"
-./mvnw -B -q -DskipTests "-Dtlsscope.release.version=$version" package \
-  org.cyclonedx:cyclonedx-maven-plugin:2.9.3:makeBom -DoutputFormat=json -DoutputName=sbom -DincludeTestScope=false
+# the bill of materials of the Java libraries (CycloneDX), for licenses/
+sbom=(org.cyclonedx:cyclonedx-maven-plugin:2.9.3:makeBom -DoutputFormat=json -DoutputName=sbom -DincludeTestScope=false)
+if $build; then
+  echo "release: building tlsscope $version"
+  ./mvnw -B -q -DskipTests "-Dtlsscope.release.version=$version" package "${sbom[@]}"
+else
+  built=$(sed -n 's/^version=//p' target/classes/tlsscope-build.properties 2>/dev/null || true)
+  [ -f target/quarkus-app/quarkus-run.jar ] && [ "$built" = "$version" ] \
+    || { echo "$0: --no-build needs target/quarkus-app built as $version (found '${built:-nothing}')" >&2; exit 1; }
+  echo "release: bundling the build of tlsscope $version in target/quarkus-app"
+  ./mvnw -B -q "${sbom[@]}"
+fi
 
 rm -rf "$stage" "$dist/$name.tar.gz" "$dist/$name.tar.gz.sha256"
 mkdir -p "$root/lib" "$root/licenses/debian"
 
-# The Java modules tlsscope uses, from `jdeps --print-module-deps` over target/quarkus-app, plus
-# what only reflection or an operator reaches: jdk.management.agent and java.management.rmi for
-# remote JMX (README), jdk.zipfs for jar file systems, jdk.crypto.ec and jdk.crypto.cryptoki are
-# left out (EC is in java.base since JDK 22).
+# The Java modules the runtime holds, by what uses them: logging (JBoss LogManager), sql and xml
+# (types Jackson, Vert.x and Hibernate Validator refer to), naming, desktop (java.beans), compiler and
+# instrument (Quarkus' bootstrap), net.http (the client commands), management, jdk.management and
+# jdk.jfr (MXBeans, Micrometer's JVM metrics), management.rmi and jdk.management.agent (remote JMX,
+# README), security.jgss, jdk.net, jdk.unsupported (Netty, JCTools), jdk.zipfs (jar file systems).
+# Tried, not derived: the fleet test runs the service, capture and `tlsscope version` on it.
 modules=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.management.rmi,java.naming,java.net.http,java.security.jgss,java.sql,java.transaction.xa,java.xml,jdk.jfr,jdk.management,jdk.management.agent,jdk.net,jdk.unsupported,jdk.zipfs
-"$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$root/runtime" \
-  --strip-debug --no-header-files --no-man-pages --compress=zip-6
+# the same JDK and modules make the same runtime: kept in target/jlink/ for the next bundle
+runtime="target/jlink/$( (cat "$JAVA_HOME/release"; echo "$modules") | sha256sum | cut -c1-16)"
+if [ ! -d "$runtime" ]; then
+  rm -rf "$runtime.partial"
+  "$JAVA_HOME/bin/jlink" --add-modules "$modules" --output "$runtime.partial" \
+    --strip-debug --no-header-files --no-man-pages --compress=zip-6
+  mv "$runtime.partial" "$runtime"
+fi
+cp -a "$runtime" "$root/runtime"
 
 cp -a target/quarkus-app "$root/app"
 install -m 0755 deploy/bundle/bin/tlsscope -D "$root/bin/tlsscope"
