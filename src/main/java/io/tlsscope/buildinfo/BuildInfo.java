@@ -11,7 +11,7 @@ import java.util.Properties;
 /**
  * What this build is: the version, the git commit it was built from (and whether the tree had
  * uncommitted changes), when it was built, and the SHA-256 of the BPF object inside it. The first
- * three come from {@code /tlsscope-build.properties}, written by the build; the hash is computed
+ * three come from {@code /tlsscope-build.properties}, written by the build (src/main/build-info.sh); the hash is computed
  * from the object the tracer loads ({@code /bpf/tlsscope.bpf.o}), so it cannot disagree with it.
  */
 public record BuildInfo(String version, String commit, boolean commitDirty, String buildDate, String bpfObjectSha256) {
@@ -33,10 +33,10 @@ public record BuildInfo(String version, String commit, boolean commitDirty, Stri
                 Boolean.parseBoolean(properties.getProperty("commit.dirty")), known(properties, "build.date"), hashBpfObject());
     }
 
-    /** A value the build filled in; an unfilled placeholder (a build without git) reads as unknown. */
+    /** A value the build wrote (src/main/build-info.sh); a missing one reads as unknown. */
     private static String known(Properties properties, String key) {
         String value = properties.getProperty(key, "").strip();
-        return value.isEmpty() || value.startsWith("${") ? UNKNOWN : value;
+        return value.isEmpty() ? UNKNOWN : value;
     }
 
     private static String hashBpfObject() {
