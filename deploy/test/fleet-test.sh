@@ -45,7 +45,7 @@ cleanup() {
     podman logs --tail 40 "$name-image" 2>/dev/null || true
     for host in host1 host2; do podman exec "$name-$host" journalctl -u tlsscope --no-pager -n 40 2>/dev/null || true; done
   fi
-  podman rm -f -t 5 "$name-image" "$name-host1" "$name-host2" >/dev/null 2>&1 || true
+  podman rm --force --ignore -t 5 "$name-image" "$name-host1" "$name-host2" >/dev/null 2>&1 || true
   podman rmi -f "localhost/$name-image" >/dev/null 2>&1 || true
   scripts/pg-tls.sh stop "$work/pg" >/dev/null 2>&1 || true
   rm -rf "$work"
