@@ -11,8 +11,11 @@ build_packages=(clang llvm libbpf-dev libbpf1 linux-libc-dev gcc)
 # curl (Node.js from the npm registry), bpftool (the kernel's own view of links), apt/dpkg (debs)
 # a loop-mounted ext4 (e2fsprogs, mount) for the inode-reuse test, Go 1.19 for the Go fixtures,
 # MariaDB 10.11 (server and client) for the MySQL protocol tests
+# the fleet test (deploy/test/fleet-test.sh): podman with runc (crun fails here), mmdebstrap for the
+# base image, Ansible 7 with the podman connection and ansible-lint, python3-yaml for the specs check
 test_packages=(postgresql-15 postgresql-client-15 openssl procps util-linux python3 binutils curl bpftool
-  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go mariadb-server mariadb-client)
+  ca-certificates dpkg apt debian-archive-keyring e2fsprogs mount golang-1.19-go mariadb-server mariadb-client
+  podman runc mmdebstrap ansible ansible-lint python3-yaml)
 
 bench_packages=(bpftrace curl python3)
 demo_packages=(postgresql-15 postgresql-client-15 openssl util-linux curl python3)

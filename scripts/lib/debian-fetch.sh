@@ -7,6 +7,10 @@
 
 # Debian's archive keys (bullseye, bookworm and trixie are all in bookworm's keyring package)
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+# the archives this machine's apt already uses (no mirror host is written into the project)
+source "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh"
+DEBIAN_MIRROR=$(debian_mirror) || exit 1
+DEBIAN_SECURITY_MIRROR=$(debian_security_mirror) || exit 1
 
 # A private apt for one set of suites.
 private_apt() {
@@ -15,8 +19,8 @@ private_apt() {
   : > "$dir/etc/sources.list"
   for suite in $suites; do
     case "$suite" in
-      *-security) echo "deb [signed-by=$KEYRING] http://deb.debian.org/debian-security $suite main" ;;
-      *) echo "deb [signed-by=$KEYRING] http://deb.debian.org/debian $suite main" ;;
+      *-security) echo "deb [signed-by=$KEYRING] $DEBIAN_SECURITY_MIRROR $suite main" ;;
+      *) echo "deb [signed-by=$KEYRING] $DEBIAN_MIRROR $suite main" ;;
     esac >> "$dir/etc/sources.list"
   done
   APT_OPTIONS=(-o "Dir::Etc::sourcelist=$dir/etc/sources.list" -o "Dir::Etc::sourceparts=-"

@@ -23,7 +23,12 @@ import java.lang.invoke.VarHandle;
  * readable error before anything else touches this class.
  */
 final class Libbpf {
-    static final String LIBRARY = "libbpf.so.1";
+    /**
+     * The release bundle's launcher names its own copy by path (-Dio.tlsscope.libbpf=..., outside
+     * the "tlsscope." namespace, where Quarkus refuses unknown keys), so a host needs no libbpf
+     * package; otherwise the dynamic loader finds the system's libbpf.so.1.
+     */
+    static final String LIBRARY = System.getProperty("io.tlsscope.libbpf", "libbpf.so.1");
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");

@@ -11,8 +11,9 @@ public final class LibbpfRuntime {
             possibleCpus();
         } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new LibbpfException("load " + Libbpf.LIBRARY,
-                    cause.getMessage() + "; install the Debian package libbpf1", e);
+            String remedy = Libbpf.LIBRARY.contains("/") ? "the bundle's copy is missing or damaged: reinstall tlsscope"
+                    : "install the Debian package libbpf1";
+            throw new LibbpfException("load " + Libbpf.LIBRARY, cause.getMessage() + "; " + remedy, e);
         }
     }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tlsscope", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Captures TLS plaintext with eBPF and decodes database traffic.",
         subcommands = {ServeCommand.class, InspectCommand.class, TokenCommand.class, LibrariesCommand.class,
-                CountersCommand.class, LayoutCommand.class, GoHooksCommand.class, EventsCommand.class, CompletionCommand.class})
+                CountersCommand.class, LayoutCommand.class, GoHooksCommand.class, EventsCommand.class, CompletionCommand.class,
+                VersionCommand.class})
 public class TlsscopeCommand implements Runnable {
     private final ServeCommand serve;
 

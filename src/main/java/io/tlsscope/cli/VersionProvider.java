@@ -1,12 +1,13 @@
 package io.tlsscope.cli;
 
+import io.tlsscope.buildinfo.BuildInfo;
 import picocli.CommandLine.IVersionProvider;
 
-/** The version from the jar manifest, "development" when run from classes. */
+/** {@code tlsscope --version}: the version and commit this build was made from (details: {@code tlsscope version}). */
 public class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"tlsscope " + (version == null ? "development" : version)};
+        BuildInfo build = BuildInfo.current();
+        return new String[] {"tlsscope " + build.version() + " (commit " + build.commit() + ")"};
     }
 }
