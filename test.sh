@@ -11,5 +11,5 @@ fi
 scripts/deps.sh
 source scripts/java-home.sh
 ./mvnw -B verify "$@"
-# coverage-guided fuzzing of the protocol decoders and credential masks, 20 s per target
-exec scripts/fuzz.sh 20s
+# coverage-guided fuzzing of the protocol decoders and masks (20 s per target) and the binary parsers (12 s each)
+exec scripts/fuzz.sh

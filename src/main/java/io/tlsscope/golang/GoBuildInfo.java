@@ -66,7 +66,7 @@ public record GoBuildInfo(String goVersion, String mainPath, String mainModule, 
         String module = null;
         Map<String, String> settings = new LinkedHashMap<>();
         for (String line : body.split("\n")) {
-            String[] fields = line.split("\t");
+            String[] fields = line.split("\t", -1); // -1: a line of tabs only still has a first field
             switch (fields[0]) {
                 case "path" -> path = fields.length > 1 ? fields[1] : null;
                 case "mod" -> module = fields.length > 1 ? fields[1] + (fields.length > 2 ? "@" + fields[2] : "") : null;
