@@ -9,8 +9,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.SelfSignedCertificate;
 import io.tlsscope.testsupport.TestTokens;
-import io.tlsscope.testsupport.TlsPair;
 import io.tlsscope.testsupport.TracerApi;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 200 SSE clients of /api/v1/events that connect and never read a byte, while real TLS traffic is
- * captured (a python TLS pair over the system libssl): the service holds a bounded amount for
+ * captured (fixtures/tls-burst.py: 400 round trips of 8000 bytes over the system libssl): the service holds a bounded amount for
  * them (its heap, measured after GC, grows by less than 128 MiB), each of them loses its own
  * events and that is counted (sse.client-drops), and when they go, their subscriptions go too.
  * Client queues are 100 events here (the default is 10,000) so that a few hundred exchanges
@@ -55,20 +55,24 @@ class SseManyClientsTest {
         long dropsBefore = TracerApi.counter("sse.client-drops");
         long heapBefore = usedHeapAfterGc();
         List<Socket> clients = new ArrayList<>();
-        try (TlsPair pair = TlsPair.start(List.of(), tls, "q".repeat(8000), "r".repeat(8000))) {
-            TracerApi.awaitLibraryUsedBy(pair.pid());
+        Process burst = new ProcessBuilder("python3", "src/test/resources/fixtures/tls-burst.py", tls.certificate().toString(),
+                tls.key().toString(), "8000", Integer.toString(EXCHANGES)).redirectErrorStream(true).start();
+        try (BufferedReader output = burst.inputReader(StandardCharsets.UTF_8)) {
+            assertThat(output.readLine()).isEqualTo("ready");
+            TracerApi.awaitLibraryUsedBy(burst.pid());
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(neverReading());
             }
             TracerApi.awaitSseClients(clientsBefore + CLIENTS);
-            for (int i = 0; i < EXCHANGES; i++) {
-                pair.exchange();
-            }
+            burst.outputWriter(StandardCharsets.UTF_8).write("\n");
+            burst.outputWriter(StandardCharsets.UTF_8).flush();
+            assertThat(output.readLine()).as("the TLS round trips ran").isEqualTo("done");
             Await.until(Duration.ofSeconds(60), "every client dropped events of its own",
                     () -> TracerApi.counter("sse.client-drops") - dropsBefore >= (long) CLIENTS * 100);
             long growth = usedHeapAfterGc() - heapBefore;
             assertThat(growth).as("heap growth in bytes with %d clients that never read", CLIENTS).isLessThan(128L << 20);
         } finally {
+            burst.destroyForcibly();
             for (Socket client : clients) {
                 client.close();
             }
