@@ -13,5 +13,5 @@ source scripts/java-home.sh
 ./mvnw -B verify "$@"
 # the release bundle, the container image and the Ansible role, for real (podman, systemd containers)
 TLSSCOPE_FLEET_AFTER_VERIFY=1 deploy/test/fleet-test.sh
-# coverage-guided fuzzing of the protocol decoders and credential masks, 20 s per target
-exec scripts/fuzz.sh 20s
+# coverage-guided fuzzing of the protocol decoders and masks (20 s per target) and the binary parsers (12 s each)
+exec scripts/fuzz.sh

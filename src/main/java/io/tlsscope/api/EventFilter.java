@@ -18,6 +18,11 @@ import java.util.function.Predicate;
  * (in a query's statement, or in a raw event's bytes read as Latin-1 text).
  */
 record EventFilter(Predicate<StreamEvent> predicate) {
+    /**
+     * Longest text filter: a filter is a search term, not a document. The contains filter runs for
+     * every event and client on the capture's publishing thread, so its cost must stay small.
+     */
+    static final int MAX_TEXT = 1024;
 
     /** A query parameter that does not parse: which one, and why. */
     static final class InvalidFilter extends Exception {
@@ -51,7 +56,7 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         if (pid != null) {
             all.add(event -> processId(event) == pid);
         }
-        String comm = parameters.get("comm");
+        String comm = text(parameters, "comm");
         if (comm != null) {
             all.add(event -> comm.equals(processName(event)));
         }
@@ -64,9 +69,9 @@ record EventFilter(Predicate<StreamEvent> predicate) {
             all.add(event -> tuple(event).filter(tuple -> tuple.source().getPort() == port || tuple.destination().getPort() == port)
                     .isPresent());
         }
-        addQueryField(all, parameters.get("user"), connection -> connection.user());
-        addQueryField(all, parameters.get("database"), connection -> connection.database());
-        String contains = parameters.get("contains");
+        addQueryField(all, text(parameters, "user"), connection -> connection.user());
+        addQueryField(all, text(parameters, "database"), connection -> connection.database());
+        String contains = text(parameters, "contains");
         if (contains != null) {
             all.add(event -> switch (event) {
                 case QueryEvent query -> query.statement() != null && query.statement().contains(contains);
@@ -82,6 +87,14 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         if (wanted != null) {
             all.add(event -> event instanceof QueryEvent query && wanted.equals(field.apply(query.connection())));
         }
+    }
+
+    private static String text(Parameters parameters, String name) throws InvalidFilter {
+        String value = parameters.get(name);
+        if (value != null && value.length() > MAX_TEXT) {
+            throw new InvalidFilter(name, name + " has at most " + MAX_TEXT + " characters, was " + value.length());
+        }
+        return value;
     }
 
     private static Long number(Parameters parameters, String name, long min, long max) throws InvalidFilter {

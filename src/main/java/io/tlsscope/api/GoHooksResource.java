@@ -13,6 +13,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,6 +43,8 @@ public class GoHooksResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch the probes of every Go executable (admin)",
             description = "Off detaches them now (the kernel's uprobe list shrinks); on attaches them again.")
+    @APIResponse(responseCode = "200", description = "the probes' state after the switch",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GoHooksResponse.class)))
     @APIResponse(responseCode = "503", description = "tracing is not running")
     public GoHooksResponse switchAll(@Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {
         control.switchGoHooks(request.enabled());
@@ -51,6 +55,8 @@ public class GoHooksResource {
     @Path("/{inode}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Switch one Go executable's probes (admin)")
+    @APIResponse(responseCode = "200", description = "the probes' state after the switch",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = GoHooksResponse.class)))
     @APIResponse(responseCode = "404", description = "no known Go executable has that inode")
     public GoHooksResponse switchOne(@PathParam("inode") @Positive long inode,
                                      @Valid @NotNull(message = "a JSON body {\"enabled\": true|false}") HooksRequest request) {

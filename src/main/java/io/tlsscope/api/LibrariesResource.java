@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -43,6 +45,8 @@ public class LibrariesResource {
     @GET
     @Path("/{inode}")
     @Operation(summary = "One attached library, by inode")
+    @APIResponse(responseCode = "200", description = "the library",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LibraryResponse.class)))
     @APIResponse(responseCode = "404", description = "no attached library has that inode")
     public LibraryResponse library(@PathParam("inode") @Positive @Parameter(description = "the library file's inode") long inode) {
         return LibraryResponse.of(control.library(inode));
@@ -54,6 +58,8 @@ public class LibrariesResource {
     @Operation(summary = "Force an OpenSSL struct layout (admin)",
             description = "Only the forced layout is tried for this library's SSL objects, still validated in the kernel: "
                     + "a wrong layout finds no socket (counted as kernel.fd.layout-rejected) and never misattributes.")
+    @APIResponse(responseCode = "200", description = "the library with its forced layout",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LibraryResponse.class)))
     @APIResponse(responseCode = "400", description = "unknown layout (field layout)")
     @APIResponse(responseCode = "404", description = "no attached OpenSSL library has that inode")
     public LibraryResponse forceLayout(@PathParam("inode") @Positive long inode, @Valid @NotNull(message = "a JSON body {\"layout\": NAME}") LayoutRequest request) {
@@ -63,6 +69,8 @@ public class LibrariesResource {
     @DELETE
     @Path("/{inode}/layout")
     @Operation(summary = "Go back to the detected layout (admin)")
+    @APIResponse(responseCode = "200", description = "the library with its detected layout",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LibraryResponse.class)))
     @APIResponse(responseCode = "404", description = "no attached OpenSSL library has that inode")
     public LibraryResponse clearLayout(@PathParam("inode") @Positive long inode) {
         return LibraryResponse.of(control.forceLayout(inode, Optional.empty()));

@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * One SSE client of /api/v1/events. Events wait in the client's own bounded
  * {@link EventSubscription} (oldest dropped and counted when full); a worker turns whatever is
- * waiting into one HTTP write of up to {@link #MAX_BATCH} SSE events, and stops while the
+ * waiting into one HTTP write of up to {@link #MAX_BATCH} SSE events ({@link #MAX_BATCH_BYTES}), and stops while the
  * connection's write queue is full, resuming on drain. So a slow client costs only its own events,
  * and a fast one gets many events per write instead of one write and one event-loop hop per event.
  * Each event goes out with its bus id; a resumed stream first sends a "gap" event when ids were no
@@ -25,6 +25,12 @@ import java.util.function.Function;
  */
 final class SseConnection {
     static final int MAX_BATCH = 512;
+    /**
+     * A batch also ends past this many bytes: the write queue is checked only between batches, so
+     * a client that never reads would otherwise hold up to MAX_BATCH events (16 KiB chunks, 11 MiB)
+     * beyond the connection's high-water mark, per client.
+     */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -100,7 +106,7 @@ final class SseConnection {
 
     private Buffer nextBatch() {
         Buffer batch = Buffer.buffer();
-        for (int events = 0; events < MAX_BATCH; events++) {
+        for (int events = 0; events < MAX_BATCH && batch.length() < MAX_BATCH_BYTES; events++) {
             Sequenced next = replay.isEmpty() ? subscription.pollSequenced() : replay.pollFirst();
             if (next == null) {
                 break;

@@ -45,8 +45,8 @@ public final class ExecutableClassifier {
             return GoExecutable.inspect(elf)
                     .filter(go -> go.function(GoExecutable.READ).isPresent() && go.function(GoExecutable.WRITE).isPresent())
                     .map(go -> LibraryKind.GO);
-        } catch (ElfException | IllegalArgumentException unreadable) {
-            return Optional.empty(); // not ELF (a script's interpreter is what maps), gone, or undecodable
+        } catch (ElfException unreadable) {
+            return Optional.empty(); // not ELF (a script's interpreter is what maps), gone, malformed or changed while read
         }
     }
 }

@@ -1,12 +1,13 @@
 package io.tlsscope.golang;
 
+import io.tlsscope.elf.BoundedBytes;
 import io.tlsscope.elf.ElfBinary;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.tlsscope.elf.ElfException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What the Go linker records in the .go.buildinfo section: the toolchain version and the module
@@ -24,30 +25,37 @@ public record GoBuildInfo(String goVersion, String mainPath, String mainModule, 
     private static final int HEADER = 32;
     /** Module info is wrapped in two 16-byte sentinels. */
     private static final int SENTINEL = 16;
+    /** Real build info is a few KiB; more is not read. */
+    private static final int MAX_BYTES = 1 << 20;
 
-    public static Optional<GoBuildInfo> read(ElfBinary elf) {
+    /** Empty when the file has no Go build info; fails when it has one that cannot be read. */
+    public static Optional<GoBuildInfo> read(ElfBinary elf) throws ElfException {
         Optional<ElfBinary.Section> section = elf.section(".go.buildinfo");
         if (section.isEmpty() || section.get().size() < HEADER) {
             return Optional.empty();
         }
-        byte[] data = elf.bytes(section.get().fileOffset(), (int) Math.min(section.get().size(), 1 << 20));
+        BoundedBytes data = elf.bytes(section.get().fileOffset(), Math.min(section.get().size(), MAX_BYTES), ".go.buildinfo");
         for (int i = 0; i < MAGIC.length; i++) {
-            if (data[i] != MAGIC[i]) {
+            if (data.u8(i) != Byte.toUnsignedInt(MAGIC[i])) {
                 return Optional.empty();
             }
         }
-        int pointerSize = data[14];
-        int flags = data[15];
+        int pointerSize = data.u8(14);
+        int flags = data.u8(15);
         String version;
         String modules;
         if ((flags & FLAG_INLINE_STRINGS) != 0) {
-            int[] position = {HEADER};
-            version = varintString(data, position);
-            modules = varintString(data, position);
+            BoundedBytes.Cursor strings = data.cursor(HEADER);
+            version = varintString(data, strings);
+            modules = varintString(data, strings);
+        } else if (pointerSize == 8) {
+            version = goString(elf, data.u64(16));
+            modules = goString(elf, data.u64(24));
+        } else if (pointerSize == 4) {
+            version = goString(elf, data.u32(16));
+            modules = goString(elf, data.u32(20));
         } else {
-            ByteBuffer header = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-            version = goString(elf, pointerSize == 8 ? header.getLong(16) : header.getInt(16));
-            modules = goString(elf, pointerSize == 8 ? header.getLong(16 + pointerSize) : header.getInt(16 + pointerSize));
+            throw data.malformed("pointer size " + pointerSize + ", not 4 or 8");
         }
         return Optional.of(parse(version, modules));
     }
@@ -58,7 +66,7 @@ public record GoBuildInfo(String goVersion, String mainPath, String mainModule, 
         String module = null;
         Map<String, String> settings = new LinkedHashMap<>();
         for (String line : body.split("\n")) {
-            String[] fields = line.split("\t");
+            String[] fields = line.split("\t", -1); // -1: a line of tabs only still has a first field
             switch (fields[0]) {
                 case "path" -> path = fields.length > 1 ? fields[1] : null;
                 case "mod" -> module = fields.length > 1 ? fields[1] + (fields.length > 2 ? "@" + fields[2] : "") : null;
@@ -77,30 +85,25 @@ public record GoBuildInfo(String goVersion, String mainPath, String mainModule, 
         return new GoBuildInfo(version, path, module, settings);
     }
 
-    private static String varintString(byte[] data, int[] position) {
-        long length = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = Byte.toUnsignedInt(data[position[0]++]);
-            length |= (long) (b & 0x7F) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        String text = new String(data, position[0], (int) length, StandardCharsets.UTF_8);
-        position[0] += (int) length;
+    /** A uvarint length, then that many bytes of UTF-8 (Go 1.18+). */
+    private static String varintString(BoundedBytes data, BoundedBytes.Cursor cursor) throws ElfException {
+        long length = cursor.uleb();
+        String text = new String(data.copy(cursor.position(), length), StandardCharsets.UTF_8);
+        cursor.skip(length);
         return text;
     }
 
-    /** A Go string header {data pointer, length} at a virtual address, before Go 1.18. */
-    private static String goString(ElfBinary elf, long headerAddress) {
-        long headerOffset = elf.fileOffsetOf(headerAddress).orElse(-1);
-        if (headerOffset < 0) {
+    /** A Go string header {data pointer, length} at a virtual address, before Go 1.18; "" when it points nowhere. */
+    private static String goString(ElfBinary elf, long headerAddress) throws ElfException {
+        OptionalLong headerOffset = elf.fileOffsetOf(headerAddress);
+        if (headerOffset.isEmpty()) {
             return "";
         }
-        ByteBuffer header = ByteBuffer.wrap(elf.bytes(headerOffset, 16)).order(ByteOrder.LITTLE_ENDIAN);
-        long dataOffset = elf.fileOffsetOf(header.getLong(0)).orElse(-1);
-        long length = header.getLong(8);
-        return dataOffset < 0 || length < 0 || length > (1 << 20) ? ""
-                : new String(elf.bytes(dataOffset, (int) length), StandardCharsets.UTF_8);
+        BoundedBytes header = elf.bytes(headerOffset.getAsLong(), 16, ".go.buildinfo string header");
+        OptionalLong dataOffset = elf.fileOffsetOf(header.u64(0));
+        long length = header.u64(8);
+        return dataOffset.isEmpty() || length < 0 || length > MAX_BYTES ? ""
+                : new String(elf.bytes(dataOffset.getAsLong(), length, ".go.buildinfo string").copy(0, length),
+                        StandardCharsets.UTF_8);
     }
 }

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /** The Go connection layouts shipped with tlsscope (resource golang/conn-offsets.json). */
 public final class GoConnLayouts {
     private static final String RESOURCE = "/golang/conn-offsets.json";
-    private static final Pattern RELEASE = Pattern.compile("^(?:go)?(\\d+)\\.(\\d+)");
+    /** At most four digits each: the version comes from the binary, and parseInt must not overflow. */
+    private static final Pattern RELEASE = Pattern.compile("^(?:go)?(\\d{1,4})\\.(\\d{1,4})(?!\\d)");
     private static final GoConnLayouts BUILT_IN = load();
 
     private record LayoutFile(String description, List<GoConnLayout> layouts) {

@@ -1,6 +1,7 @@
 package io.tlsscope.golang;
 
 import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.elf.ElfException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,10 @@ public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positi
     public static final String WRITE = "crypto/tls.(*Conn).Write";
     /** The Go build id note: owner "Go", type 4 (cmd/internal/buildid). */
     private static final int NOTE_GO_BUILD_ID = 4;
-    private static final Pattern GO_VERSION = Pattern.compile("^go(\\d+)\\.(\\d+)");
+    /** At most four digits each: the version comes from the binary, and parseInt must not overflow. */
+    private static final Pattern GO_VERSION = Pattern.compile("^go(\\d{1,4})\\.(\\d{1,4})(?!\\d)");
+    /** crypto/tls's Read and Write are a few KiB of code; a larger extent is not one of them. */
+    private static final long MAX_FUNCTION_BYTES = 1 << 20;
 
     /**
      * One probed function.
@@ -37,8 +41,8 @@ public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positi
                               List<Long> returnOffsets, int instructions) {
     }
 
-    /** Empty when elf is no Go executable. */
-    public static Optional<GoExecutable> inspect(ElfBinary elf) {
+    /** Empty when elf is no Go executable; fails when it is one whose Go structures cannot be read. */
+    public static Optional<GoExecutable> inspect(ElfBinary elf) throws ElfException {
         Optional<GoBuildInfo> buildInfo = GoBuildInfo.read(elf);
         Optional<byte[]> buildId = elf.note("Go", NOTE_GO_BUILD_ID);
         if (buildInfo.isEmpty() && buildId.isEmpty()) {
@@ -49,8 +53,10 @@ public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positi
         for (String name : List.of(WRITE, READ)) {
             locate(elf, table, name).ifPresent(functions::add);
         }
-        Optional<GoConnLayout> connLayout = GoDwarf.connLayout(elf)
-                .or(() -> buildInfo.flatMap(info -> GoConnLayouts.builtIn().forVersion(info.goVersion())));
+        Optional<GoConnLayout> connLayout = GoDwarf.connLayout(elf);
+        if (connLayout.isEmpty()) {
+            connLayout = buildInfo.flatMap(info -> GoConnLayouts.builtIn().forVersion(info.goVersion()));
+        }
         return Optional.of(new GoExecutable(
                 buildId.map(bytes -> new String(bytes, StandardCharsets.UTF_8).replace("\0", "")).orElse(null),
                 buildInfo.orElse(null),
@@ -71,26 +77,34 @@ public record GoExecutable(String buildId, GoBuildInfo buildInfo, boolean positi
         return tlsFunctions.stream().filter(function -> function.name().equals(name)).findFirst();
     }
 
-    private static Optional<TlsFunction> locate(ElfBinary elf, Optional<GoFunctionTable> table, String name) {
+    private static Optional<TlsFunction> locate(ElfBinary elf, Optional<GoFunctionTable> table, String name)
+            throws ElfException {
         Optional<ElfBinary.Symbol> symbol = elf.function(name).filter(found -> found.size() > 0);
         if (symbol.isPresent()) {
             return withReturns(elf, name, symbol.get().address(), symbol.get().size(), "symtab");
         }
-        return table.flatMap(found -> found.function(name)
-                .flatMap(function -> withReturns(elf, name, function.entry(), function.end() - function.entry(),
-                        "pclntab " + found.format())));
+        Optional<GoFunctionTable.Function> function = table.isPresent() ? table.get().function(name) : Optional.empty();
+        return function.isPresent() ? withReturns(elf, name, function.get().entry(), function.get().end() - function.get().entry(),
+                "pclntab " + table.get().format()) : Optional.empty();
     }
 
-    private static Optional<TlsFunction> withReturns(ElfBinary elf, String name, long address, long size, String via) {
+    private static Optional<TlsFunction> withReturns(ElfBinary elf, String name, long address, long size, String via)
+            throws ElfException {
         long entryOffset = elf.fileOffsetOf(address).orElse(-1);
-        if (entryOffset < 0 || size <= 0 || size > (1 << 20)) {
+        if (entryOffset < 0 || size <= 0 || size > MAX_FUNCTION_BYTES) {
             return Optional.empty();
         }
-        byte[] code = elf.bytes(entryOffset, (int) size);
+        byte[] code = elf.bytes(entryOffset, size, name).copy(0, size);
         List<Long> returns = new ArrayList<>();
         int instructions = 0;
         for (int offset = 0; offset < code.length; instructions++) {
-            int length = X86InstructionLength.at(code, offset);
+            int length;
+            try {
+                length = X86InstructionLength.at(code, offset);
+            } catch (IllegalArgumentException cutShort) {
+                throw new ElfException("read ELF " + elf.path() + ": " + name + " (" + via + "): the instruction at +0x"
+                        + Integer.toHexString(offset) + " runs past the function's " + size + " bytes", cutShort);
+            }
             if (isReturn(code, offset, length)) {
                 returns.add(entryOffset + offset);
             }

@@ -1,8 +1,8 @@
 package io.tlsscope.golang;
 
+import io.tlsscope.elf.BoundedBytes;
 import io.tlsscope.elf.ElfBinary;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.tlsscope.elf.ElfException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -43,29 +43,31 @@ public final class GoFunctionTable {
         }
     }
 
-    private final ByteBuffer table;
+    /** Plausibility bound on the function count (a large binary has a few hundred thousand). */
+    private static final long MAX_FUNCTIONS = 10_000_000;
+
+    private final BoundedBytes table;
     private final Format format;
     private final String foundIn;
     private final int nfunc;
     private final long textStart;
-    private final int funcnameOffset;
-    private final int pclnOffset;
+    private final long funcnameOffset;
+    private final long pclnOffset;
 
-    private GoFunctionTable(ByteBuffer table, Format format, String foundIn) {
+    private GoFunctionTable(BoundedBytes table, Format format, String foundIn) throws ElfException {
         this.table = table;
         this.format = format;
         this.foundIn = foundIn;
-        this.nfunc = (int) table.getLong(8);
         switch (format) {
             case GO_1_18, GO_1_20 -> {
-                textStart = table.getLong(24);
-                funcnameOffset = (int) table.getLong(32);
-                pclnOffset = (int) table.getLong(64);
+                textStart = table.u64(24);
+                funcnameOffset = table.u64(32);
+                pclnOffset = table.u64(64);
             }
             case GO_1_16 -> {
                 textStart = 0;
-                funcnameOffset = (int) table.getLong(24);
-                pclnOffset = (int) table.getLong(56);
+                funcnameOffset = table.u64(24);
+                pclnOffset = table.u64(56);
             }
             default -> {
                 textStart = 0;
@@ -73,25 +75,31 @@ public final class GoFunctionTable {
                 pclnOffset = 16;
             }
         }
+        long functions = table.u64(8);
+        // the function table holds nfunc entries and the end entry after them
+        if (functions < 0 || pclnOffset < 0 || pclnOffset > table.length()
+                || functions >= (table.length() - pclnOffset) / entrySize(format)) {
+            throw table.malformed("pclntab " + format.name + " at offset 0x" + Long.toHexString(pclnOffset) + " cannot hold "
+                    + functions + " functions in " + table.length() + " bytes");
+        }
+        this.nfunc = (int) functions;
     }
 
     /** The table of a 64-bit little-endian Go binary, if it has one. */
-    public static Optional<GoFunctionTable> find(ElfBinary elf) {
+    public static Optional<GoFunctionTable> find(ElfBinary elf) throws ElfException {
         Optional<ElfBinary.Section> text = elf.section(".text");
         for (String name : List.of(".gopclntab", ".data.rel.ro", ".rodata")) {
             Optional<ElfBinary.Section> section = elf.section(name);
-            if (section.isEmpty() || section.get().size() < 64 || section.get().size() > Integer.MAX_VALUE) {
+            if (section.isEmpty() || section.get().size() < 64) {
                 continue;
             }
-            ByteBuffer data = ByteBuffer.wrap(elf.bytes(section.get().fileOffset(), (int) section.get().size()))
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            BoundedBytes data = elf.sectionBytes(section.get());
             // the table is pointer-aligned wherever the linker put it
             int step = name.equals(".gopclntab") ? Integer.MAX_VALUE : 8;
-            for (int position = 0; position + 64 <= data.limit(); position += step) {
+            for (long position = 0; position + 64 <= data.length(); position += step) {
                 Optional<Format> format = plausibleHeader(data, position, text);
                 if (format.isPresent()) {
-                    ByteBuffer table = data.slice(position, data.limit() - position).order(ByteOrder.LITTLE_ENDIAN);
-                    return Optional.of(new GoFunctionTable(table, format.get(), name));
+                    return Optional.of(new GoFunctionTable(data.slice(position, data.length() - position), format.get(), name));
                 }
             }
         }
@@ -99,18 +107,19 @@ public final class GoFunctionTable {
     }
 
     /** Magic, two zero bytes, an x86 PC quantum of 1, 8-byte pointers, and (1.18+) text inside .text. */
-    private static Optional<Format> plausibleHeader(ByteBuffer data, int position, Optional<ElfBinary.Section> text) {
-        Optional<Format> format = Format.of(Integer.toUnsignedLong(data.getInt(position)));
-        if (format.isEmpty() || data.get(position + 4) != 0 || data.get(position + 5) != 0
-                || data.get(position + 6) != 1 || data.get(position + 7) != 8) {
+    private static Optional<Format> plausibleHeader(BoundedBytes data, long position, Optional<ElfBinary.Section> text)
+            throws ElfException {
+        Optional<Format> format = Format.of(data.u32(position));
+        if (format.isEmpty() || data.u8(position + 4) != 0 || data.u8(position + 5) != 0
+                || data.u8(position + 6) != 1 || data.u8(position + 7) != 8) {
             return Optional.empty();
         }
-        long functions = data.getLong(position + 8);
-        if (functions <= 0 || functions > 10_000_000) {
+        long functions = data.u64(position + 8);
+        if (functions <= 0 || functions > MAX_FUNCTIONS) {
             return Optional.empty();
         }
         if ((format.get() == Format.GO_1_18 || format.get() == Format.GO_1_20)
-                && text.isPresent() && !text.get().contains(data.getLong(position + 24))) {
+                && text.isPresent() && !text.get().contains(data.u64(position + 24))) {
             return Optional.empty();
         }
         return format;
@@ -127,51 +136,42 @@ public final class GoFunctionTable {
     }
 
     /** The function of that exact name (e.g. "crypto/tls.(*Conn).Read"), with its extent. */
-    public Optional<Function> function(String name) {
+    public Optional<Function> function(String name) throws ElfException {
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         for (int index = 0; index < nfunc; index++) {
-            if (nameMatches(nameOffset(index), wanted)) {
+            long nameOffset = nameOffset(index);
+            if (nameOffset < 0 || nameOffset >= table.length()) {
+                throw table.malformed("the name of function " + index + " is at 0x" + Long.toHexString(nameOffset)
+                        + ", outside the pclntab's " + table.length() + " bytes");
+            }
+            if (table.cStringEquals(nameOffset, wanted)) {
                 return Optional.of(new Function(name, entry(index), entry(index + 1)));
             }
         }
         return Optional.empty();
     }
 
-    private boolean nameMatches(int offset, byte[] wanted) {
-        if (offset < 0 || offset + wanted.length >= table.limit()) {
-            return false;
-        }
-        for (int i = 0; i < wanted.length; i++) {
-            if (table.get(offset + i) != wanted[i]) {
-                return false;
-            }
-        }
-        return table.get(offset + wanted.length) == 0;
+    /** Bytes per function table entry: {entry offset, func offset} as uint32 (1.18+) or as uintptr. */
+    private static int entrySize(Format format) {
+        return format == Format.GO_1_18 || format == Format.GO_1_20 ? 8 : 16;
     }
 
     /** Entry address of function index (index nfunc: the end of the last function). */
-    private long entry(int index) {
+    private long entry(int index) throws ElfException {
+        long at = pclnOffset + (long) index * entrySize(format);
         return switch (format) {
-            case GO_1_18, GO_1_20 -> textStart + Integer.toUnsignedLong(table.getInt(pclnOffset + index * 8));
-            default -> table.getLong(pclnOffset + index * 16);
+            case GO_1_18, GO_1_20 -> textStart + table.u32(at);
+            default -> table.u64(at);
         };
     }
 
     /** Offset in the table of the function's NUL-terminated name. */
-    private int nameOffset(int index) {
+    private long nameOffset(int index) throws ElfException {
+        long at = pclnOffset + (long) index * entrySize(format);
         return switch (format) {
-            case GO_1_18, GO_1_20 -> {
-                int funcData = pclnOffset + table.getInt(pclnOffset + index * 8 + 4);
-                yield funcnameOffset + table.getInt(funcData + 4);
-            }
-            case GO_1_16 -> {
-                int funcData = pclnOffset + (int) table.getLong(pclnOffset + index * 16 + 8);
-                yield funcnameOffset + table.getInt(funcData + 8);
-            }
-            default -> {
-                int funcData = (int) table.getLong(pclnOffset + index * 16 + 8);
-                yield table.getInt(funcData + 8);
-            }
+            case GO_1_18, GO_1_20 -> funcnameOffset + table.s32(pclnOffset + table.u32(at + 4) + 4);
+            case GO_1_16 -> funcnameOffset + table.s32(pclnOffset + table.u64(at + 8) + 8);
+            default -> table.s32(table.u64(at + 8) + 8);
         };
     }
 }

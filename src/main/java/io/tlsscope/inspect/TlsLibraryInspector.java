@@ -2,6 +2,7 @@ package io.tlsscope.inspect;
 
 import io.tlsscope.discovery.LibraryKind;
 import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.elf.ElfException;
 import io.tlsscope.golang.GoExecutable;
 import io.tlsscope.golang.GoInspectReport;
 import io.tlsscope.openssl.LayoutChoice;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Reads an ELF file the way the tracer does before attaching to it (OpenSSL, else Go). */
 public final class TlsLibraryInspector {
@@ -22,17 +24,20 @@ public final class TlsLibraryInspector {
     private TlsLibraryInspector() {
     }
 
-    /** @throws io.tlsscope.elf.ElfException when the file is missing or not ELF */
-    public static InspectReport inspect(Path file) {
+    /** @throws ElfException when the file is missing, not ELF, malformed or changed while read */
+    public static InspectReport inspect(Path file) throws ElfException {
         try (ElfBinary elf = ElfBinary.open(file)) {
             return inspect(file, elf);
         }
     }
 
-    private static InspectReport inspect(Path file, ElfBinary elf) {
+    private static InspectReport inspect(Path file, ElfBinary elf) throws ElfException {
         Map<String, String> symbols = new LinkedHashMap<>();
         for (String function : SSL_FUNCTIONS) {
-            elf.symbolFileOffset(function).ifPresent(offset -> symbols.put(function, "0x" + Long.toHexString(offset)));
+            OptionalLong offset = elf.symbolFileOffset(function);
+            if (offset.isPresent()) {
+                symbols.put(function, "0x" + Long.toHexString(offset.getAsLong()));
+            }
         }
         boolean tls = symbols.containsKey("SSL_read") && symbols.containsKey("SSL_write");
         if (!tls) {

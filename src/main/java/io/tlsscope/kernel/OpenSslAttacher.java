@@ -61,7 +61,7 @@ final class OpenSslAttacher implements LibraryAttacher {
         }
     }
 
-    private Attachment attach(int libraryId, LibraryMapping mapping, String where, ElfBinary elf) {
+    private Attachment attach(int libraryId, LibraryMapping mapping, String where, ElfBinary elf) throws ElfException {
         OpenSslVersionDetector.Detection detection = OpenSslVersionDetector.detect(elf);
         LayoutChoice detected = knownLayouts.choose(detection);
 
@@ -90,7 +90,8 @@ final class OpenSslAttacher implements LibraryAttacher {
                 }
             }
             kernelLayouts.apply(libraryId, detected);
-        } catch (LibbpfException | AttachException e) {
+        } catch (LibbpfException | AttachException | ElfException e) {
+            // the file can fail to read between two attaches (truncated or rewritten): undo what was attached
             links.forEach(BpfLink::close);
             throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
         }

@@ -20,10 +20,11 @@ public record OpenSslVersion(String text, TlsFamily family, int major, int minor
     /** Candidate strings in read-only data; {@link #parse} decides which are banners. */
     public static final Pattern CANDIDATE = Pattern.compile("(?:OpenSSL|LibreSSL) \\d+\\.\\d+\\.\\d+[^\\x00\\n]{0,60}");
 
-    private static final Pattern BORINGSSL = Pattern.compile("^OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)() \\(compatible; BoringSSL\\)$");
-    private static final Pattern LIBRESSL = Pattern.compile("^LibreSSL (\\d+)\\.(\\d+)\\.(\\d+)()$");
+    // numbers of at most four digits: the text comes from a file, and parseInt must not overflow
+    private static final Pattern BORINGSSL = Pattern.compile("^OpenSSL (\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})() \\(compatible; BoringSSL\\)$");
+    private static final Pattern LIBRESSL = Pattern.compile("^LibreSSL (\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})()$");
     private static final Pattern OPENSSL = Pattern.compile(
-            "^OpenSSL (\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})(\\+quic)?(?:-[\\w.]+)? +\\d{1,2} [A-Z][a-z]{2} \\d{4}$");
+            "^OpenSSL (\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})([a-z]{0,2})(\\+quic)?(?:-[\\w.]+)? +\\d{1,2} [A-Z][a-z]{2} \\d{4}$");
 
     /** The banner's family and numbers; empty when text is no version banner. */
     public static Optional<OpenSslVersion> parse(String text) {
@@ -55,7 +56,7 @@ public record OpenSslVersion(String text, TlsFamily family, int major, int minor
 
     /** A plain OpenSSL version number such as "3.2.0", for layout bounds. */
     public static OpenSslVersion number(String number) {
-        Matcher matcher = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})$").matcher(number);
+        Matcher matcher = Pattern.compile("^(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})([a-z]{0,2})$").matcher(number);
         if (!matcher.matches()) {
             throw new IllegalArgumentException("not a version number: " + number);
         }

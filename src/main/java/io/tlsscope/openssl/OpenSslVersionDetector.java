@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * Finds the release of a TLS library from its own bytes: the version banner in .rodata of the
  * file itself (static builds, LibreSSL's libssl) or of the libcrypto it links (DT_NEEDED, looked
  * up in the same directory so /proc/PID/root/... paths keep working). Without a banner, the file
- * name's soname version names the release family only.
+ * name's soname version names the release family only. The file belongs to a traced process: what
+ * cannot be read fails with ElfException, and a DT_NEEDED name never leads out of the directory.
  */
 public final class OpenSslVersionDetector {
     /** libssl.so.3, libssl.so.1.1, libssl.so.1.0.2: the soname version after ".so.". */
@@ -42,8 +43,8 @@ public final class OpenSslVersionDetector {
         }
     }
 
-    /** Same, for a library already parsed. */
-    public static Detection detect(ElfBinary elf) {
+    /** Same, for a library already parsed; fails when its .rodata or .dynamic cannot be read. */
+    public static Detection detect(ElfBinary elf) throws ElfException {
         Path library = elf.path();
         Optional<OpenSslVersion> own = banner(elf);
         if (own.isPresent()) {
@@ -51,8 +52,12 @@ public final class OpenSslVersionDetector {
         }
         Path directory = library.toAbsolutePath().getParent();
         for (String needed : elf.neededLibraries()) {
+            // a plain file name beside the library: a name from the file must not lead elsewhere
+            if (!needed.startsWith("libcrypto") || needed.contains("/")) {
+                continue;
+            }
             Path candidate = directory.resolve(needed);
-            if (needed.startsWith("libcrypto") && Files.isRegularFile(candidate)) {
+            if (Files.isRegularFile(candidate)) {
                 try (ElfBinary libcrypto = ElfBinary.open(candidate)) {
                     Optional<OpenSslVersion> linked = banner(libcrypto);
                     if (linked.isPresent()) {
@@ -81,7 +86,7 @@ public final class OpenSslVersionDetector {
         return new Detection(null, "OpenSSL " + family, why + "; file name " + name + " suggests the " + family + " family");
     }
 
-    private static Optional<OpenSslVersion> banner(ElfBinary elf) {
+    private static Optional<OpenSslVersion> banner(ElfBinary elf) throws ElfException {
         return OpenSslVersion.bestOf(elf.findInReadOnlyData(OpenSslVersion.CANDIDATE));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.elf.ElfException;
 import io.tlsscope.testsupport.GoToolchain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,13 @@ class GoDwarfTest {
     }
 
     @Test
-    void dockersDwarfAgreesWithTheTable() {
+    void dockersDwarfAgreesWithTheTable() throws ElfException {
         Path docker = Path.of("/usr/local/bin/docker");
         assumeTrue(Files.isRegularFile(docker), "docker CLI present");
         assertThat(dwarfLayout(docker)).hasValueSatisfying(layout -> assertMatchesTable(layout, "go1.24"));
     }
 
-    private static Optional<GoConnLayout> dwarfLayout(Path binary) {
+    private static Optional<GoConnLayout> dwarfLayout(Path binary) throws ElfException {
         try (ElfBinary elf = ElfBinary.open(binary)) {
             return GoDwarf.connLayout(elf);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tlsscope.elf.ElfBinary;
+import io.tlsscope.elf.ElfException;
 import io.tlsscope.testsupport.Commands;
 import io.tlsscope.testsupport.GoToolchain;
 import io.tlsscope.testsupport.Objdump;
@@ -93,7 +94,7 @@ class GoExecutableTest {
         }
     }
 
-    private static GoExecutable inspect(Path file) {
+    private static GoExecutable inspect(Path file) throws ElfException {
         try (ElfBinary elf = ElfBinary.open(file)) {
             return GoExecutable.inspect(elf).orElseThrow();
         }

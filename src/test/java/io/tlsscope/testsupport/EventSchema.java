@@ -1,6 +1,7 @@
 package io.tlsscope.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -28,6 +29,6 @@ public final class EventSchema {
 
     /** What is wrong with the event by the schema; empty when it conforms. */
     public static List<String> violations(JsonNode event) {
-        return SCHEMA.validate(event).stream().map(Object::toString).toList();
+        return SCHEMA.validate(event.toString(), InputFormat.JSON).stream().map(Object::toString).toList();
     }
 }
