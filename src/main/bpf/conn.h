@@ -39,10 +39,9 @@ static __always_inline struct sock *socket_of_fd(__s32 fd)
 	return socket ? BPF_CORE_READ(socket, sk) : NULL;
 }
 
-/* Fills tuple from a TCP socket; returns 0 when fd is a connected IPv4/IPv6 TCP socket. */
-static __always_inline int tcp_tuple_of_fd(__s32 fd, struct tlsscope_tuple *tuple)
+/* Fills tuple from the TCP socket sk; returns 0 when it is a connected IPv4/IPv6 TCP socket. */
+static __always_inline int tcp_tuple_of_sock(struct sock *sk, struct tlsscope_tuple *tuple)
 {
-	struct sock *sk = socket_of_fd(fd);
 	__u16 family;
 
 	if (!sk)
@@ -73,11 +72,13 @@ static __always_inline int learn_conn(__u32 tgid, __s32 fd, __u32 role, struct t
 {
 	struct tlsscope_conn_key key = { .tgid = tgid, .fd = fd };
 	struct tlsscope_conn conn = {};
+	struct sock *sk = socket_of_fd(fd);
 
-	if (tcp_tuple_of_fd(fd, &conn.tuple))
+	if (tcp_tuple_of_sock(sk, &conn.tuple))
 		return -1;
 	conn.learned_ns = bpf_ktime_get_ns();
 	conn.role = role;
+	conn.socket = (__u64)sk;
 	if (bpf_map_update_elem(&conns, &key, &conn, BPF_ANY))
 		count(TLSSCOPE_CTR_CONN_INSERT_FAILED, 1);
 	if (out)
@@ -86,7 +87,10 @@ static __always_inline int learn_conn(__u32 tgid, __s32 fd, __u32 role, struct t
 }
 
 /*
- * The connection of (tgid, fd): from the conns map, else learned from the fd table now.
+ * The connection of (tgid, fd): from the conns map while the fd still names the socket it was
+ * learned from, else learned from the fd table now. An fd number closed without close()
+ * (close_range, dup2 over it, an exit) and reused for another socket must never carry the old
+ * socket's 4-tuple, so a map entry counts only when the fd table names the same struct sock.
  * Returns 0 and fills out when fd is a TCP socket of the process.
  */
 static __always_inline int find_conn(__u32 tgid, __s32 fd, struct tlsscope_conn *out)
@@ -97,13 +101,19 @@ static __always_inline int find_conn(__u32 tgid, __s32 fd, struct tlsscope_conn 
 	if (fd < 0)
 		return -1;
 	known = bpf_map_lookup_elem(&conns, &key);
-	if (known) {
+	if (known && known->socket == (__u64)socket_of_fd(fd)) {
 		*out = *known;
 		return 0;
 	}
-	if (learn_conn(tgid, fd, TLSSCOPE_ROLE_UNKNOWN, out))
+	if (known)
+		count(TLSSCOPE_CTR_CONN_STALE, 1);
+	if (learn_conn(tgid, fd, TLSSCOPE_ROLE_UNKNOWN, out)) {
+		if (known)
+			bpf_map_delete_elem(&conns, &key); /* the fd names no TCP socket any more */
 		return -1;
-	count(TLSSCOPE_CTR_CONN_FROM_FD_TABLE, 1);
+	}
+	if (!known)
+		count(TLSSCOPE_CTR_CONN_FROM_FD_TABLE, 1);
 	return 0;
 }
 

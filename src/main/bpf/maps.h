@@ -39,9 +39,12 @@ struct ssl_key {
 	__u64 ssl;
 };
 
-/* Go Read/Write entry state by (tgid, goroutine). */
+/*
+ * Go Read/Write entry state by (tgid, goroutine). LRU, like every per-call entry map: a thread or
+ * goroutine that dies inside a call never reaches its return, and its entry must not stay forever.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct go_call_key);
 	__type(value, struct go_call);
@@ -69,9 +72,9 @@ struct {
 	__uint(max_entries, 16 * 1024 * 1024);
 } events SEC(".maps");
 
-/* OpenSSL entry state, keyed by pid_tgid (a thread is inside at most one SSL call). */
+/* OpenSSL entry state, keyed by pid_tgid (a thread is inside at most one SSL call); LRU as go_calls. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct ssl_call);
@@ -89,9 +92,9 @@ struct {
 	__type(value, struct tlsscope_conn);
 } conns SEC(".maps");
 
-/* connect() in flight: pid_tgid -> fd, so the exit tracepoint knows the fd. */
+/* connect() in flight: pid_tgid -> fd, so the exit tracepoint knows the fd; LRU as go_calls. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, __s32);

@@ -96,7 +96,8 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY = 24,
 	TLSSCOPE_CTR_CONNECTIONS_OPENED = 25, /* connection ids given out */
 	TLSSCOPE_CTR_CONNECTION_EVENT_DROPS = 26, /* connection-closed records lost: ring buffer full */
-	TLSSCOPE_CTR_COUNT = 27,
+	TLSSCOPE_CTR_CONN_STALE = 27,         /* conns entries whose fd now names another socket, relearned */
+	TLSSCOPE_CTR_COUNT = 28,
 };
 
 /* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
@@ -170,8 +171,9 @@ struct tlsscope_conn {
 	__u64 learned_ns;
 	__u32 role; /* enum tlsscope_conn_role */
 	__u32 pad;
+	__u64 socket; /* the struct sock the fd named when learned: a reused fd number names another */
 };
-_Static_assert(sizeof(struct tlsscope_conn) == 56, "tlsscope_conn layout");
+_Static_assert(sizeof(struct tlsscope_conn) == 64, "tlsscope_conn layout");
 
 /* layout_table map: index -> where one OpenSSL release keeps the socket fd (SSL->rbio->num). */
 struct tlsscope_layout {

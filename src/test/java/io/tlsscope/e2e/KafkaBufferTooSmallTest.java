@@ -139,8 +139,7 @@ class KafkaBufferTooSmallTest {
     private static long recordBytes(String data, long headerBytes) {
         JsonNode event = read(data);
         JsonNode connection = event.path("connection");
-        String key = event.at("/host/id").asText() + "/" + connection.path("pid").asLong() + "/" + connection.path("source").asText() + "-"
-                + connection.path("destination").asText();
+        String key = event.at("/host/id").asText() + "/" + connection.path("id").asLong();
         return key.getBytes(StandardCharsets.UTF_8).length + data.getBytes(StandardCharsets.UTF_8).length + headerBytes;
     }
 

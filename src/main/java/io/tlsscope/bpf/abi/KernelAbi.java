@@ -86,12 +86,13 @@ public final class KernelAbi {
             JAVA_INT.withName("tgid"),
             JAVA_INT.withName("fd"));
 
-    /** struct tlsscope_conn (56 bytes). */
+    /** struct tlsscope_conn (64 bytes). */
     public static final StructLayout CONN = structLayout(
             TUPLE.withName("tuple"),
             JAVA_LONG.withName("learned_ns"),
             JAVA_INT.withName("role"),
-            paddingLayout(4));
+            paddingLayout(4),
+            JAVA_LONG.withName("socket"));
 
     /** struct tlsscope_layout (8 bytes). */
     public static final StructLayout LAYOUT = structLayout(

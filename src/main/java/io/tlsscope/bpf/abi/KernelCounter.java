@@ -31,7 +31,8 @@ public enum KernelCounter {
     GO_ENTRY_MAP_FULL("kernel.go.calls.entry-map-full", "Go calls lost because the entry-state map was full"),
     GO_RETURN_WITHOUT_ENTRY("kernel.go.calls.return-without-entry", "Go returns seen without their entry (attached mid-call)"),
     CONNECTIONS_OPENED("kernel.connections.opened", "connection ids given out (a new SSL object, or one that moved to another socket)"),
-    CONNECTION_EVENT_DROPS("kernel.connection-events.drops", "connection-closed records lost because the ring buffer was full (decoder state then ages out)");
+    CONNECTION_EVENT_DROPS("kernel.connection-events.drops", "connection-closed records lost because the ring buffer was full (decoder state then ages out)"),
+    CONN_STALE("kernel.conn.stale", "connection-map entries whose fd number now names another socket (closed without close(): close_range, dup2, exit), relearned");
 
     private final String key;
     private final String description;
