@@ -27,8 +27,8 @@ public final class Baseline {
     private static final Logger LOG = Logger.getLogger(Baseline.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One rule's baseline as stored. */
-    public record Learned(Instant since, List<String> keys) {
+    /** One rule's baseline as stored; since is ISO-8601. */
+    public record Learned(String since, List<String> keys) {
     }
 
     /** The file's content. */
@@ -63,13 +63,13 @@ public final class Baseline {
                 Stored stored = JSON.readValue(file.toFile(), Stored.class);
                 if (stored.rules() != null) {
                     stored.rules().forEach((rule, learned) -> {
-                        RuleBaseline baseline = new RuleBaseline(learned.since());
+                        RuleBaseline baseline = new RuleBaseline(Instant.parse(learned.since()));
                         baseline.keys.addAll(learned.keys() == null ? List.of() : learned.keys());
                         byRule.put(rule, baseline);
                     });
                 }
                 LOG.infof("baseline: %d rules read from %s", byRule.size(), file);
-            } catch (IOException unreadable) {
+            } catch (IOException | java.time.format.DateTimeParseException unreadable) {
                 // learning starts again rather than the service failing; the operator is told
                 LOG.errorf("baseline %s cannot be read, learning starts afresh: %s", file, unreadable.getMessage());
             }
@@ -102,7 +102,7 @@ public final class Baseline {
                 return;
             }
             Map<String, Learned> rules = new TreeMap<>();
-            byRule.forEach((rule, baseline) -> rules.put(rule, new Learned(baseline.since, List.copyOf(baseline.keys))));
+            byRule.forEach((rule, baseline) -> rules.put(rule, new Learned(baseline.since.toString(), List.copyOf(baseline.keys))));
             snapshot = new Stored(rules);
             dirty = false;
         }

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads and writes rules files (YAML, strict: unknown fields are errors with their line). */
 public final class RulesYaml {
@@ -33,9 +36,29 @@ public final class RulesYaml {
             JsonLocation at = invalid.getLocation();
             String field = invalid instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
                     ? path(mapping) : "file";
-            throw new RuleRejected(null, field, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
-                    invalid.getOriginalMessage());
+            int line = at == null ? 0 : at.getLineNr();
+            int column = at == null ? 0 : at.getColumnNr();
+            if (invalid instanceof UnrecognizedPropertyException unknown) {
+                // a rule's fields are read whole before they are matched: the parser is at the rule's end by now
+                int[] found = lineOf(text, unknown.getPropertyName());
+                line = found[0] > 0 ? found[0] : line;
+                column = found[0] > 0 ? found[1] : column;
+            }
+            throw new RuleRejected(null, field, line, column, invalid.getOriginalMessage());
         }
+    }
+
+    /** 1-based line and column of the first "name:" key in text, or {0, 0}. */
+    private static int[] lineOf(String text, String name) {
+        String[] lines = text.split("\n", -1);
+        Pattern key = Pattern.compile("^(\\s*(?:-\\s+)?)" + Pattern.quote(name) + "\\s*:");
+        for (int i = 0; i < lines.length; i++) {
+            Matcher matcher = key.matcher(lines[i]);
+            if (matcher.find()) {
+                return new int[] {i + 1, matcher.group(1).length() + 1};
+            }
+        }
+        return new int[] {0, 0};
     }
 
     /** rules[2].suppress.window style. */
