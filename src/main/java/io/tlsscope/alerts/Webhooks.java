@@ -3,7 +3,7 @@ package io.tlsscope.alerts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
-import io.tlsscope.api.AlertViews;
+import io.tlsscope.api.EventViews;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -30,7 +30,7 @@ public class Webhooks {
     private static final Logger LOG = Logger.getLogger(Webhooks.class);
 
     private final AlertsConfig.Webhooks config;
-    private final AlertViews views;
+    private final EventViews views;
     private final ObjectMapper json;
     private final List<Receiver> receivers = new ArrayList<>();
     private final AtomicLong delivered = new AtomicLong();
@@ -39,7 +39,7 @@ public class Webhooks {
     private final AtomicLong dropped = new AtomicLong();
     private final HttpClient http;
 
-    public Webhooks(AlertsConfig config, AlertViews views, ObjectMapper json) {
+    public Webhooks(AlertsConfig config, EventViews views, ObjectMapper json) {
         this.config = config.webhooks();
         this.views = views;
         this.json = json;

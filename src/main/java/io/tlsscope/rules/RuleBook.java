@@ -2,6 +2,8 @@ package io.tlsscope.rules;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tlsscope.alerts.AlertEvent;
+import io.tlsscope.alerts.AlertMetrics;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -43,6 +45,7 @@ public class RuleBook {
 
     private final RulesConfig config;
     private final RuleEngine engine;
+    private final AlertMetrics metrics;
     private final RuleCompiler compiler = new RuleCompiler();
     private final List<RuleDefinition> builtIn = RulesYaml.builtIn().rules();
     private final AtomicLong reloads = new AtomicLong();
@@ -53,9 +56,10 @@ public class RuleBook {
     private String lastFileText;
     private ScheduledExecutorService watcher;
 
-    public RuleBook(RulesConfig config, RuleEvaluator evaluator) {
+    public RuleBook(RulesConfig config, RuleEvaluator evaluator, AlertMetrics metrics) {
         this.config = config;
         this.engine = evaluator.engine();
+        this.metrics = metrics;
     }
 
     /** Before the rule thread takes statements: the rules are in force from the first one. */
@@ -121,6 +125,7 @@ public class RuleBook {
         }
         List<CompiledRule> compiled = compiler.compileAll(merged.values().stream().map(Entry::definition).toList());
         engine.replace(compiled);
+        compiled.forEach(rule -> metrics.declare(AlertEvent.Kind.RULE, rule.id(), rule.severity()));
         fileRules = List.copyOf(newFileRules);
         entries = List.copyOf(merged.values());
     }

@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.tlsscope.alerts.AlertDispatcher;
 import io.tlsscope.alerts.AlertEvent;
+import io.tlsscope.alerts.blindspot.DecodedPorts;
 import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
 import io.tlsscope.events.StreamEvent;
@@ -26,7 +27,9 @@ import org.jboss.logging.Logger;
  * The rule thread: takes query events from its own bounded bus subscription (when the thread falls
  * behind, the oldest are dropped and counted as rules.drops: judging never slows capture or
  * decoding), fills in both ends' processes, and runs the {@link RuleEngine}; alerts go to the
- * {@link AlertDispatcher}. The novelty baseline is saved every few seconds and at shutdown.
+ * {@link AlertDispatcher}. Every statement is also noted by its server port for the blind-spot
+ * checks (also with tlsscope.rules.enabled=false). The novelty baseline is saved every few seconds
+ * and at shutdown.
  */
 @ApplicationScoped
 public class RuleEvaluator {
@@ -36,6 +39,7 @@ public class RuleEvaluator {
     private final RulesConfig config;
     private final EventBus bus;
     private final AlertDispatcher alerts;
+    private final DecodedPorts decodedPorts;
     private final Tracer tracer;
     private final Baseline baseline;
     private final RuleEngine engine;
@@ -46,8 +50,9 @@ public class RuleEvaluator {
     private volatile Thread worker;
     private ScheduledExecutorService saver;
 
-    public RuleEvaluator(RulesConfig config, EventBus bus, AlertDispatcher alerts, Tracer tracer) {
+    public RuleEvaluator(RulesConfig config, EventBus bus, AlertDispatcher alerts, Tracer tracer, DecodedPorts decodedPorts) {
         this.config = config;
+        this.decodedPorts = decodedPorts;
         this.bus = bus;
         this.alerts = alerts;
         this.tracer = tracer;
@@ -70,8 +75,7 @@ public class RuleEvaluator {
 
     void onStart(@Observes StartupEvent start) {
         if (!config.enabled()) {
-            LOG.info("rules: off (tlsscope.rules.enabled=false)");
-            return;
+            LOG.info("rules: off (tlsscope.rules.enabled=false); statements are still watched for blind spots");
         }
         subscription = bus.subscribeInternal(Math.max(1, config.queueEvents()), event -> event instanceof QueryEvent);
         Object wake = new Object();
@@ -135,6 +139,10 @@ public class RuleEvaluator {
     }
 
     private void judge(QueryEvent query, ConnectionEnds ends, RuleEngine.Sink sink) {
+        decodedPorts.record(query);
+        if (!config.enabled()) {
+            return;
+        }
         Optional<ConnectionEnds.Ends> both = ends.of(query);
         if (both.isEmpty()) {
             duplicates.incrementAndGet();
