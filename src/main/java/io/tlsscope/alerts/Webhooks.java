@@ -73,6 +73,8 @@ public class Webhooks {
         private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
         private Thread worker;
         private boolean stopped;
+        /** Whether the last delivery failed: the log says when a webhook starts and stops failing, not every failure. */
+        private boolean failing;
 
         Receiver(URI url) {
             this.url = url;
@@ -131,6 +133,10 @@ public class Webhooks {
                     int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                     if (status / 100 == 2) {
                         delivered.incrementAndGet();
+                        if (failing) {
+                            failing = false;
+                            LOG.infof("webhook %s: delivering again", url);
+                        }
                         return;
                     }
                     lastProblem = "HTTP " + status;
@@ -139,8 +145,13 @@ public class Webhooks {
                 }
             }
             failed.incrementAndGet();
-            LOG.warnf("webhook %s: an alert could not be delivered after %d attempts (%s); counted in webhook.failed",
-                    url, config.attempts(), lastProblem);
+            if (!failing) {
+                failing = true;
+                LOG.warnf("webhook %s: an alert could not be delivered after %d attempts (%s); this and further failures are "
+                        + "counted in webhook.failed", url, config.attempts(), lastProblem);
+            } else {
+                LOG.debugf("webhook %s: delivery failed (%s)", url, lastProblem);
+            }
         }
     }
 

@@ -22,14 +22,18 @@ final class ConnectionEnds {
         this.details = new ProcessDetails(proc);
     }
 
-    /** Both ends with the traced one's container; empty when this event duplicates the server side's. */
-    Optional<Ends> of(QueryEvent query) {
+    /**
+     * Both ends with the traced one's container; empty when this event duplicates the server side's.
+     *
+     * @param receivedNanos when the rule thread took the event (System.nanoTime)
+     */
+    Optional<Ends> of(QueryEvent query, long receivedNanos) {
         int pid = query.connection().pid();
         ProcessDetails.Details traced = details.of(pid, query.connection().comm());
         ProcessInfo tracedProcess = new ProcessInfo(pid, query.connection().comm(), traced.exe());
         TcpTuple tuple = query.connection().tuple();
         Optional<PeerLookup.Peer> peer = tuple == null ? Optional.empty()
-                : peers.owner(new TcpTuple(tuple.destination(), tuple.source())).filter(other -> other.pid() != pid);
+                : peers.owner(new TcpTuple(tuple.destination(), tuple.source()), receivedNanos).filter(other -> other.pid() != pid);
         boolean client = "client".equals(query.side());
         if (client && peer.isPresent()) {
             return Optional.empty(); // the server is traced as well: its event is the one judged

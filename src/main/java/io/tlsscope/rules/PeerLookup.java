@@ -11,7 +11,7 @@ public interface PeerLookup {
 
     /**
      * The process whose socket has the given tuple as its own (source = its end), when it is traced
-     * on this host.
+     * on this host and had moved data on it by the time given (System.nanoTime).
      */
-    Optional<Peer> owner(TcpTuple tuple);
+    Optional<Peer> owner(TcpTuple tuple, long byNanos);
 }

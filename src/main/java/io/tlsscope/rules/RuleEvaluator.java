@@ -143,7 +143,7 @@ public class RuleEvaluator {
         if (!config.enabled()) {
             return;
         }
-        Optional<ConnectionEnds.Ends> both = ends.of(query);
+        Optional<ConnectionEnds.Ends> both = ends.of(query, System.nanoTime());
         if (both.isEmpty()) {
             duplicates.incrementAndGet();
             return;
