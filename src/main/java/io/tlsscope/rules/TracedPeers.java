@@ -26,7 +26,8 @@ final class TracedPeers implements PeerLookup {
     private final Supplier<List<ConnectionActivity.Connection>> connections;
     private final Set<TcpTuple> remote = java.util.Collections.newSetFromMap(new LruMap<>(MAX_REMOTE));
     private Map<TcpTuple, Peer> byTuple = Map.of();
-    private long takenAtNanos = Long.MIN_VALUE;
+    private boolean taken;
+    private long takenAtNanos;
 
     TracedPeers(Tracer tracer) {
         this(tracer::connections);
@@ -42,7 +43,7 @@ final class TracedPeers implements PeerLookup {
         if (peer != null || remote.contains(tuple)) {
             return Optional.ofNullable(peer);
         }
-        if (takenAtNanos - byNanos < 0) {
+        if (!taken || takenAtNanos - byNanos < 0) {
             refresh();
             peer = byTuple.get(tuple);
         }
@@ -60,6 +61,7 @@ final class TracedPeers implements PeerLookup {
         }
         byTuple = fresh;
         takenAtNanos = now;
+        taken = true;
         remote.removeIf(fresh::containsKey);
     }
 }
