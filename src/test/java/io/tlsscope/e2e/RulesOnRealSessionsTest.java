@@ -134,7 +134,8 @@ class RulesOnRealSessionsTest {
         try (PostgresTlsServer server = PostgresTlsServer.start()) {
             TracerApi.awaitLibraryUsedBy(server.postmasterPid());
             server.addPasswordUser("reader", "reader-secret");
-            try (PsqlSession admin = server.openPsql()) {
+            // both sessions stay open until the alerts are in: a process that has exited has no executable path to show
+            try (PsqlSession admin = server.openPsql(); PsqlSession reader = server.openPsql("reader", "reader-secret")) {
                 admin.query("CREATE TABLE payroll (name text, salary int);");
                 admin.query("DROP TABLE payroll;");
                 admin.query("CREATE TABLE payroll (name text, salary int);");
@@ -147,49 +148,51 @@ class RulesOnRealSessionsTest {
                 for (int page = 0; page < 6; page++) {
                     admin.query("SELECT g FROM generate_series(1, 90000) g;"); // 540000 rows, each page below the one-statement limit
                 }
-            }
-            try (PsqlSession reader = server.openPsql("reader", "reader-secret")) {
                 for (int i = 0; i < 6; i++) {
                     assertThat(reader.query("SELECT * FROM payroll;")).contains("permission denied");
                 }
+                String wrongPassword = "postgresql://reader:wrong-" + UUID.randomUUID() + "@127.0.0.1:" + server.port()
+                        + "/postgres?sslmode=require";
+                for (int i = 0; i < 6; i++) {
+                    assertThat(Commands.exitCode(List.of("psql", "-X", wrongPassword, "-c", "SELECT 1"))).isNotZero();
+                }
+                checkPostgresAlerts(server.port());
             }
-            String wrongPassword = "postgresql://reader:wrong-" + UUID.randomUUID() + "@127.0.0.1:" + server.port() + "/postgres?sslmode=require";
-            for (int i = 0; i < 6; i++) {
-                assertThat(Commands.exitCode(List.of("psql", "-X", wrongPassword, "-c", "SELECT 1"))).isNotZero();
-            }
-
-            Map<String, JsonNode> alerts = awaitOneEach(server.port(), Set.of("ddl-from-interactive-client", "credential-catalog-read",
-                    "server-file-or-program-access", "injection-markers", "bulk-export-statement", "bulk-export-window",
-                    "permission-denied-burst", "failed-login-burst", "new-client-triple"));
-
-            JsonNode ddl = alerts.get("ddl-from-interactive-client");
-            assertThat(ddl.at("/query/statement").asText()).isEqualTo("CREATE TABLE payroll (name text, salary int);");
-            assertThat(ddl.at("/client/comm").asText()).isEqualTo("psql");
-            assertThat(ddl.at("/client/exe").asText()).isEqualTo(PSQL);
-            assertThat(ddl.at("/server/comm").asText()).isEqualTo("postgres");
-            assertThat(ddl.at("/query/side").asText()).as("judged on the server's side").isEqualTo("server");
-            assertThat(ddl.at("/query/connection/user").asText()).isEqualTo("postgres");
-            assertThat(ddl.path("severity").asText()).isEqualTo("high");
-            assertThat(ddl.path("count").asLong()).as("CREATE, DROP, CREATE in one window").isEqualTo(3);
-            assertThat(alerts.get("credential-catalog-read").at("/query/statement").asText()).contains("pg_authid");
-            assertThat(alerts.get("server-file-or-program-access").at("/query/statement").asText()).contains("TO PROGRAM");
-            assertThat(alerts.get("server-file-or-program-access").path("count").asLong()).isEqualTo(2);
-            assertThat(alerts.get("injection-markers").at("/query/statement").asText()).contains("OR '1'='1'");
-            assertThat(alerts.get("bulk-export-statement").at("/query/rows").asLong()).isEqualTo(150000);
-            assertThat(alerts.get("bulk-export-window").at("/query/rows").asLong()).isEqualTo(90000);
-            JsonNode denied = alerts.get("permission-denied-burst");
-            assertThat(denied.at("/query/sqlState").asText()).isEqualTo("42501");
-            assertThat(denied.at("/query/connection/user").asText()).isEqualTo("reader");
-            assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 " + PSQL + " -> 127.0.0.1:" + server.port());
-            JsonNode logins = alerts.get("failed-login-burst");
-            assertThat(logins.at("/query/command").asText()).isEqualTo("login");
-            assertThat(logins.at("/query/sqlState").asText()).isEqualTo("28P01");
-            assertThat(logins.at("/client/comm").asText()).isEqualTo("psql");
-            assertThat(alerts.get("new-client-triple").path("key").asText()).isEqualTo(PSQL + " postgres postgres");
-            assertThat(AlertsApi.matching(AlertsApi.rule("new-client-triple").and(AlertsApi.onPort(server.port()))))
-                    .extracting(alert -> alert.path("key").asText())
-                    .containsExactlyInAnyOrder(PSQL + " postgres postgres", PSQL + " reader postgres");
         }
+    }
+
+    private static void checkPostgresAlerts(int port) {
+        Map<String, JsonNode> alerts = awaitOneEach(port, Set.of("ddl-from-interactive-client", "credential-catalog-read",
+                "server-file-or-program-access", "injection-markers", "bulk-export-statement", "bulk-export-window",
+                "permission-denied-burst", "failed-login-burst", "new-client-triple"));
+
+        JsonNode ddl = alerts.get("ddl-from-interactive-client");
+        assertThat(ddl.at("/query/statement").asText()).isEqualTo("CREATE TABLE payroll (name text, salary int);");
+        assertThat(ddl.at("/client/comm").asText()).isEqualTo("psql");
+        assertThat(ddl.at("/client/exe").asText()).isEqualTo(PSQL);
+        assertThat(ddl.at("/server/comm").asText()).isEqualTo("postgres");
+        assertThat(ddl.at("/query/side").asText()).as("judged on the server's side").isEqualTo("server");
+        assertThat(ddl.at("/query/connection/user").asText()).isEqualTo("postgres");
+        assertThat(ddl.path("severity").asText()).isEqualTo("high");
+        assertThat(ddl.path("count").asLong()).as("CREATE, DROP, CREATE in one window").isEqualTo(3);
+        assertThat(alerts.get("credential-catalog-read").at("/query/statement").asText()).contains("pg_authid");
+        assertThat(alerts.get("server-file-or-program-access").at("/query/statement").asText()).contains("TO PROGRAM");
+        assertThat(alerts.get("server-file-or-program-access").path("count").asLong()).isEqualTo(2);
+        assertThat(alerts.get("injection-markers").at("/query/statement").asText()).contains("OR '1'='1'");
+        assertThat(alerts.get("bulk-export-statement").at("/query/rows").asLong()).isEqualTo(150000);
+        assertThat(alerts.get("bulk-export-window").at("/query/rows").asLong()).isEqualTo(90000);
+        JsonNode denied = alerts.get("permission-denied-burst");
+        assertThat(denied.at("/query/sqlState").asText()).isEqualTo("42501");
+        assertThat(denied.at("/query/connection/user").asText()).isEqualTo("reader");
+        assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 " + PSQL + " -> 127.0.0.1:" + port);
+        JsonNode logins = alerts.get("failed-login-burst");
+        assertThat(logins.at("/query/command").asText()).isEqualTo("login");
+        assertThat(logins.at("/query/sqlState").asText()).isEqualTo("28P01");
+        assertThat(logins.at("/client/comm").asText()).isEqualTo("psql");
+        assertThat(alerts.get("new-client-triple").path("key").asText()).isEqualTo(PSQL + " postgres postgres");
+        assertThat(AlertsApi.matching(AlertsApi.rule("new-client-triple").and(AlertsApi.onPort(port))))
+                .extracting(alert -> alert.path("key").asText())
+                .containsExactlyInAnyOrder(PSQL + " postgres postgres", PSQL + " reader postgres");
     }
 
     @Test
