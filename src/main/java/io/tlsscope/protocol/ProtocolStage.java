@@ -41,6 +41,10 @@ public class ProtocolStage implements CounterSource {
             "times a connection's byte stream could not be framed (gap or garbage) and was resynchronised");
     private static final Counter FAILURES = Counter.total("decoder.failures",
             "events whose decoding threw (a decoder bug; the connection goes on)");
+    private static final Counter UNRECOGNISED = Counter.total("decoder.unrecognised-connections",
+            "connections left to the raw stream: their first calls were neither PostgreSQL nor MySQL");
+    private static final Counter REUSED = Counter.total("decoder.reused-ssl-objects",
+            "decoder sessions started afresh because a process reused an SSL object for another TCP connection");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
             "calls of connections whose protocol was not recognised in which possible credentials were blanked (fail closed)");
 
@@ -53,6 +57,8 @@ public class ProtocolStage implements CounterSource {
     private final AtomicLong desyncs = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong blankedUnrecognised = new AtomicLong();
+    private final AtomicLong unrecognised = new AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
     private final Map<String, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
         evicted.incrementAndGet();
         databases.remove(key);
@@ -75,6 +81,13 @@ public class ProtocolStage implements CounterSource {
     public List<QueryEvent> accept(TlsDataEvent event) {
         String key = ConnectionKeys.of(event);
         Connection connection = connections.computeIfAbsent(key, ignored -> new Connection());
+        if (connection.session != null && event.tuple() != null && !event.tuple().equals(connection.session.connection().tuple())) {
+            // the process reuses the SSL object's address for another TCP connection (mariadbd does): a new session,
+            // recognised afresh (masked fail-closed until then)
+            connection = new Connection();
+            connections.put(key, connection);
+            reused.incrementAndGet();
+        }
         int direction = event.direction() == Direction.WRITE ? 0 : 1;
         byte[] earlier = connection.session == null ? recognise(key, connection, event) : null;
         if (connection.session == null) {
@@ -119,7 +132,9 @@ public class ProtocolStage implements CounterSource {
         Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add);
         if (session.isEmpty()) {
             openings.rejected(key);
-            connection.rejectedOpenings++;
+            if (++connection.rejectedOpenings == RECOGNITION_ATTEMPTS) {
+                unrecognised.incrementAndGet();
+            }
             return null;
         }
         openings.recognised(key);
@@ -167,6 +182,7 @@ public class ProtocolStage implements CounterSource {
     @Override
     public List<CounterReading> read() {
         return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
-                FAILURES.reading(failures.get()), BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()));
+                FAILURES.reading(failures.get()), BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()),
+                UNRECOGNISED.reading(unrecognised.get()), REUSED.reading(reused.get()));
     }
 }

@@ -1,7 +1,7 @@
 package io.tlsscope.rules;
 
 import io.tlsscope.process.ContainerIds;
-import io.tlsscope.protocol.LruMap;
+import io.tlsscope.collections.LruMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,11 +5,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.tlsscope.alerts.AlertDispatcher;
 import io.tlsscope.alerts.AlertEvent;
 import io.tlsscope.alerts.blindspot.DecodedPorts;
+import io.tlsscope.capture.CapturePipeline;
 import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.protocol.QueryEvent;
-import io.tlsscope.tracer.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
@@ -40,7 +40,7 @@ public class RuleEvaluator {
     private final EventBus bus;
     private final AlertDispatcher alerts;
     private final DecodedPorts decodedPorts;
-    private final Tracer tracer;
+    private final CapturePipeline capture;
     private final Baseline baseline;
     private final RuleEngine engine;
     private final String host;
@@ -50,12 +50,12 @@ public class RuleEvaluator {
     private volatile Thread worker;
     private ScheduledExecutorService saver;
 
-    public RuleEvaluator(RulesConfig config, EventBus bus, AlertDispatcher alerts, Tracer tracer, DecodedPorts decodedPorts) {
+    public RuleEvaluator(RulesConfig config, EventBus bus, AlertDispatcher alerts, CapturePipeline capture, DecodedPorts decodedPorts) {
         this.config = config;
         this.decodedPorts = decodedPorts;
         this.bus = bus;
         this.alerts = alerts;
-        this.tracer = tracer;
+        this.capture = capture;
         this.baseline = new Baseline(config.baselineFile(), config.baselineMaxKeys());
         this.engine = new RuleEngine(baseline);
         this.host = config.host().orElseGet(RuleEvaluator::hostName);
@@ -84,7 +84,7 @@ public class RuleEvaluator {
                 wake.notifyAll();
             }
         });
-        ConnectionEnds ends = new ConnectionEnds(new TracedPeers(tracer), Path.of("/proc"));
+        ConnectionEnds ends = new ConnectionEnds(new TracedPeers(capture), Path.of("/proc"));
         worker = Thread.ofPlatform().name("tlsscope-rules").daemon().start(() -> run(wake, ends));
         saver = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tlsscope-baseline").daemon().factory());
         saver.scheduleWithFixedDelay(baseline::save, BASELINE_SAVE_SECONDS, BASELINE_SAVE_SECONDS, TimeUnit.SECONDS);

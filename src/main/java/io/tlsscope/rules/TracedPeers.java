@@ -1,9 +1,9 @@
 package io.tlsscope.rules;
 
+import io.tlsscope.capture.CapturePipeline;
+import io.tlsscope.capture.ConnectionActivity;
 import io.tlsscope.conn.TcpTuple;
-import io.tlsscope.protocol.LruMap;
-import io.tlsscope.tracer.ConnectionActivity;
-import io.tlsscope.tracer.Tracer;
+import io.tlsscope.collections.LruMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ final class TracedPeers implements PeerLookup {
     private boolean taken;
     private long takenAtNanos;
 
-    TracedPeers(Tracer tracer) {
-        this(tracer::connections);
+    TracedPeers(CapturePipeline capture) {
+        this(capture::connections);
     }
 
     TracedPeers(Supplier<List<ConnectionActivity.Connection>> connections) {

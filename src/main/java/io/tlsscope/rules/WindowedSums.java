@@ -1,6 +1,6 @@
 package io.tlsscope.rules;
 
-import io.tlsscope.protocol.LruMap;
+import io.tlsscope.collections.LruMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

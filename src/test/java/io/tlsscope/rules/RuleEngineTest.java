@@ -285,7 +285,7 @@ class RuleEngineTest {
     static List<QueryEvent> postgres(String fixture, String side, String comm) {
         ConnectionInfo connection = new ConnectionInfo(side.equals("client") ? PSQL.pid() : BACKEND.pid(), comm,
                 side.equals("client") ? PSQL_TUPLE : new TcpTuple(PSQL_TUPLE.destination(), PSQL_TUPLE.source()), "postgresql", null, null, null);
-        return RecordedCalls.replay("pg/" + fixture, side, 0, sink -> new PgSession(side, connection, sink));
+        return RecordedCalls.replay("pg/" + fixture, side, 0, sink -> new PgSession(side, connection, sink, true));
     }
 
     static List<QueryEvent> mysql(String fixture, String side, String comm) {

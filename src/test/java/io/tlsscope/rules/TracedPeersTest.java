@@ -3,7 +3,7 @@ package io.tlsscope.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsscope.conn.TcpTuple;
-import io.tlsscope.tracer.ConnectionActivity;
+import io.tlsscope.capture.ConnectionActivity;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;

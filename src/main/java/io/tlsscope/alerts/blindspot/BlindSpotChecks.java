@@ -1,9 +1,11 @@
 package io.tlsscope.alerts.blindspot;
 
 import io.tlsscope.alerts.Severity;
+import io.tlsscope.capture.ConnectionActivity;
 import io.tlsscope.discovery.LibraryKind;
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.tracer.ConnectionActivity;
+import io.tlsscope.discovery.LibrarySnapshot;
+import io.tlsscope.openssl.LayoutChoice;
+import io.tlsscope.tracer.LibraryStatus;
 import io.tlsscope.tracer.TracerState;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +34,6 @@ final class BlindSpotChecks {
             new DropCounter("kernel.process-events.drops", "process-event-drops", Severity.HIGH,
                     "exec/exit records lost because the ring buffer was full: new processes may go untraced"),
             new DropCounter("events.decode-failures", "record-decode-failures", Severity.MEDIUM, "ring-buffer records that could not be decoded"),
-            new DropCounter("decoder.drops", "decoder-drops", Severity.HIGH,
-                    "captured events the query decoder could not take in time: statements went undecoded"),
             new DropCounter("rules.drops", "rules-drops", Severity.HIGH, "statements the rule thread could not take in time: they were not judged"),
             new DropCounter("sse.client-drops", "sse-client-drops", Severity.MEDIUM, "events SSE clients lost because they read too slowly"),
             new DropCounter("webhook.dropped", "webhook-drops", Severity.HIGH, "alerts dropped because a webhook's queue was full"),
@@ -84,16 +84,18 @@ final class BlindSpotChecks {
                         "SSL calls where the library's struct layout named no socket of the process" + forcedLayouts(capture.libraries()));
             }
         }
-        for (LibraryRegistry.LibraryView library : capture.libraries()) {
+        for (LibraryStatus status : capture.libraries()) {
+            LibrarySnapshot library = status.library();
+            long inode = library.key().inode();
             if (library.attachError() != null) {
-                findings.add(new Finding("attach-failed", "inode " + library.inode(), Severity.HIGH, "libraries.attach-failures",
-                        "library " + library.paths() + " (inode " + library.inode() + ") could not be attached, its processes "
+                findings.add(new Finding("attach-failed", "inode " + inode, Severity.HIGH, "libraries.attach-failures",
+                        "library " + library.paths() + " (inode " + inode + ") could not be attached, its processes "
                                 + library.pids() + " are not traced: " + library.attachError()));
             }
-            if (LibraryKind.GO_NAME.equals(library.kind()) && !library.hooksEnabled() && !library.pids().isEmpty()) {
-                findings.add(new Finding("go-hooks-off", "inode " + library.inode(), Severity.HIGH, "hooks.go",
-                        "Go hooks are off for " + library.paths() + " (inode " + library.inode() + "), which talks TLS in processes "
-                                + library.pids() + ": their traffic is not captured (PUT /api/v1/hooks/go/" + library.inode() + ")"));
+            if (library.kind() == LibraryKind.GO && !library.hooksEnabled() && !library.pids().isEmpty()) {
+                findings.add(new Finding("go-hooks-off", "inode " + inode, Severity.HIGH, "hooks.go",
+                        "Go hooks are off for " + library.paths() + " (inode " + inode + "), which talks TLS in processes "
+                                + library.pids() + ": their traffic is not captured (PUT /api/v1/hooks/go/" + inode + ")"));
             }
         }
         silentDatabasePorts(capture.connections(), decoded, counters, findings, now);
@@ -109,9 +111,9 @@ final class BlindSpotChecks {
         }
     }
 
-    private static String forcedLayouts(List<LibraryRegistry.LibraryView> libraries) {
-        List<String> forced = libraries.stream().filter(library -> "forced".equals(library.layoutSource()))
-                .map(library -> "inode " + library.inode() + " forced to " + library.layout()).toList();
+    private static String forcedLayouts(List<LibraryStatus> libraries) {
+        List<String> forced = libraries.stream().filter(status -> status.layout() != null && status.layout().source() == LayoutChoice.Source.FORCED)
+                .map(status -> "inode " + status.library().key().inode() + " forced to " + status.layout().layoutName()).toList();
         return forced.isEmpty() ? "" : "; forced layouts: " + String.join(", ", forced) + " (DELETE /api/v1/libraries/{inode}/layout)";
     }
 

@@ -1,7 +1,7 @@
 package io.tlsscope.alerts.blindspot;
 
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.tracer.ConnectionActivity;
+import io.tlsscope.capture.ConnectionActivity;
+import io.tlsscope.tracer.LibraryStatus;
 import io.tlsscope.tracer.TracerState;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +12,7 @@ public interface CaptureView {
 
     TracerState tracerState();
 
-    List<LibraryRegistry.LibraryView> libraries();
+    List<LibraryStatus> libraries();
 
     List<ConnectionActivity.Connection> connections();
 }

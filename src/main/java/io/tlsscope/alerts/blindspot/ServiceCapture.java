@@ -1,24 +1,30 @@
 package io.tlsscope.alerts.blindspot;
 
-import io.tlsscope.discovery.LibraryRegistry;
-import io.tlsscope.metrics.AllCounters;
-import io.tlsscope.tracer.ConnectionActivity;
-import io.tlsscope.tracer.CounterValue;
+import io.tlsscope.capture.CapturePipeline;
+import io.tlsscope.capture.ConnectionActivity;
+import io.tlsscope.counters.CounterCatalogue;
+import io.tlsscope.counters.CounterValue;
+import io.tlsscope.tracer.LibraryStatus;
 import io.tlsscope.tracer.Tracer;
+import io.tlsscope.tracer.TracerControl;
 import io.tlsscope.tracer.TracerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link CaptureView} of the running service (the adapter to the tracer and the counter list). */
+/** {@link CaptureView} of the running service (the adapter to the tracer, the capture and the counter catalogue). */
 @ApplicationScoped
 public class ServiceCapture implements CaptureView {
     private final Tracer tracer;
-    private final AllCounters counters;
+    private final TracerControl control;
+    private final CapturePipeline capture;
+    private final CounterCatalogue counters;
 
-    public ServiceCapture(Tracer tracer, AllCounters counters) {
+    public ServiceCapture(Tracer tracer, TracerControl control, CapturePipeline capture, CounterCatalogue counters) {
         this.tracer = tracer;
+        this.control = control;
+        this.capture = capture;
         this.counters = counters;
     }
 
@@ -37,12 +43,12 @@ public class ServiceCapture implements CaptureView {
     }
 
     @Override
-    public List<LibraryRegistry.LibraryView> libraries() {
-        return tracer.libraries();
+    public List<LibraryStatus> libraries() {
+        return control.libraries();
     }
 
     @Override
     public List<ConnectionActivity.Connection> connections() {
-        return tracer.connections();
+        return capture.connections();
     }
 }
