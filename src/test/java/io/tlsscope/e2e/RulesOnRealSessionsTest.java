@@ -153,8 +153,11 @@ class RulesOnRealSessionsTest {
                 }
                 String wrongPassword = "postgresql://reader:wrong-" + UUID.randomUUID() + "@127.0.0.1:" + server.port()
                         + "/postgres?sslmode=require";
-                for (int i = 0; i < 6; i++) {
-                    assertThat(Commands.exitCode(List.of("psql", "-X", wrongPassword, "-c", "SELECT 1"))).isNotZero();
+                try (SseCollector logins = subscribed(loginEvents())) {
+                    for (int i = 0; i < 6; i++) {
+                        assertThat(Commands.exitCode(List.of("psql", "-X", wrongPassword, "-c", "SELECT 1"))).isNotZero();
+                    }
+                    awaitRefusedLogins(logins, server.port(), "28P01");
                 }
                 checkPostgresAlerts(server.port());
             }
@@ -184,7 +187,7 @@ class RulesOnRealSessionsTest {
         JsonNode denied = alerts.get("permission-denied-burst");
         assertThat(denied.at("/query/sqlState").asText()).isEqualTo("42501");
         assertThat(denied.at("/query/connection/user").asText()).isEqualTo("reader");
-        assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 " + PSQL + " -> 127.0.0.1:" + port);
+        assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 psql -> 127.0.0.1:" + port);
         JsonNode logins = alerts.get("failed-login-burst");
         assertThat(logins.at("/query/command").asText()).isEqualTo("login");
         assertThat(logins.at("/query/sqlState").asText()).isEqualTo("28P01");
@@ -207,8 +210,11 @@ class RulesOnRealSessionsTest {
                     DROP DATABASE shop;
                     SELECT User, Host FROM mysql.user;
                     """);
-            for (int i = 0; i < 5; i++) {
-                mariadb(server.client("app", "wrong-" + UUID.randomUUID(), null), "SELECT 1;");
+            try (SseCollector logins = subscribed(loginEvents())) {
+                for (int i = 0; i < 5; i++) {
+                    mariadb(server.client("app", "wrong-" + UUID.randomUUID(), null), "SELECT 1;");
+                }
+                awaitRefusedLogins(logins, server.port(), "28000");
             }
             Map<String, JsonNode> alerts = awaitOneEach(server.port(), Set.of("ddl-from-interactive-client", "credential-catalog-read",
                     "failed-login-burst", "new-client-triple"));
@@ -222,6 +228,28 @@ class RulesOnRealSessionsTest {
         }
     }
 
+    private URI loginEvents() {
+        return base.resolve("/api/v1/events?type=query");
+    }
+
+    private static SseCollector subscribed(URI uri) {
+        long clients = TracerApi.sseClients();
+        SseCollector sse = new SseCollector(uri);
+        TracerApi.awaitSseClients(clients + 1);
+        return sse;
+    }
+
+    /** Every refused login is a query event (command login) from the server's side, with its SQLSTATE. */
+    private static void awaitRefusedLogins(SseCollector sse, int port, String sqlState) {
+        Await.until(LIMIT, "5 refused logins decoded from the server's side", () -> sse.events(event ->
+                event.path("command").asText().equals("login") && event.path("side").asText().equals("server")
+                        && event.at("/connection/source").asText().endsWith(":" + port)).size() >= 5);
+        assertThat(sse.events(event -> event.path("command").asText().equals("login"))).allSatisfy(event -> {
+            assertThat(event.path("sqlState").asText()).isEqualTo(sqlState);
+            assertThat(event.path("statement").asText()).isEmpty();
+        });
+    }
+
     private static void mariadb(ProcessBuilder client, String script) throws Exception {
         Process process = client.start();
         process.outputWriter(StandardCharsets.UTF_8).append(script).close();
@@ -231,8 +259,13 @@ class RulesOnRealSessionsTest {
 
     /** Waits for each rule's alert on the server's port and checks each fired exactly once. */
     private static Map<String, JsonNode> awaitOneEach(int port, Set<String> rules) {
-        Await.until(LIMIT, "an alert of each of " + rules, () -> AlertsApi.matching(AlertsApi.onPort(port)).stream()
-                .map(alert -> alert.path("rule").asText()).collect(Collectors.toSet()).containsAll(rules));
+        try {
+            Await.until(LIMIT, "an alert of each of " + rules, () -> AlertsApi.matching(AlertsApi.onPort(port)).stream()
+                    .map(alert -> alert.path("rule").asText()).collect(Collectors.toSet()).containsAll(rules));
+        } catch (AssertionError missing) {
+            throw new AssertionError(missing.getMessage() + "; raised: " + AlertsApi.matching(AlertsApi.onPort(port)).stream()
+                    .map(alert -> alert.path("rule").asText() + " [" + alert.path("key").asText() + "]").toList(), missing);
+        }
         List<JsonNode> alerts = AlertsApi.matching(AlertsApi.onPort(port));
         for (String rule : rules) {
             if (!rule.equals("new-client-triple")) {
