@@ -9,5 +9,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/java-home.sh
 ./mvnw -B -q -DskipTests test-compile
 classpath=$(./mvnw -B -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
-"$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -cp "target/test-classes:target/classes:$classpath" \
+"$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$classpath" \
   io.tlsscope.rules.RuleEvaluationBench "${1:-10}"
