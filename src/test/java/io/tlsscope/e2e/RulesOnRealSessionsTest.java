@@ -187,7 +187,7 @@ class RulesOnRealSessionsTest {
         JsonNode denied = alerts.get("permission-denied-burst");
         assertThat(denied.at("/query/sqlState").asText()).isEqualTo("42501");
         assertThat(denied.at("/query/connection/user").asText()).isEqualTo("reader");
-        assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 psql -> 127.0.0.1:" + port);
+        assertThat(denied.path("key").asText()).isEqualTo("127.0.0.1 -> 127.0.0.1:" + port);
         JsonNode logins = alerts.get("failed-login-burst");
         assertThat(logins.at("/query/command").asText()).isEqualTo("login");
         assertThat(logins.at("/query/sqlState").asText()).isEqualTo("28P01");

@@ -187,7 +187,7 @@ class RuleEngineTest {
         judge.judge(denied.subList(4, 7), app, ProcessInfo.UNKNOWN);
         judge.judge(logins.subList(4, 7), app, ProcessInfo.UNKNOWN);
         assertThat(judge.rules()).containsExactly("permission-denied-burst", "failed-login-burst");
-        assertThat(judge.alerts.getFirst().key()).isEqualTo("127.0.0.1 java -> 127.0.0.1:5432");
+        assertThat(judge.alerts.getFirst().key()).isEqualTo("127.0.0.1 -> 127.0.0.1:5432");
 
         Judge spread = new Judge();
         List<QueryEvent> slow = new ArrayList<>();
