@@ -1,5 +1,6 @@
 package io.tlsscope.api;
 
+import io.tlsscope.alerts.AlertEvent;
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The filters of GET /api/v1/events, all optional and combined with AND: type (raw, query, all),
+ * The filters of GET /api/v1/events, all optional and combined with AND: type (raw, query, alert, all),
  * pid, comm, inode (the library that captured a raw event), port (either end of the connection),
  * user and database (query events: raw events carry neither, so they never match these), contains
  * (in a query's statement, or in a raw event's bytes read as Latin-1 text).
@@ -49,8 +50,9 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         all.add(switch (type) {
             case "raw" -> event -> event instanceof TlsDataEvent;
             case "query" -> event -> event instanceof QueryEvent;
+            case "alert" -> event -> event instanceof AlertEvent;
             case "all" -> event -> true;
-            default -> throw new InvalidFilter("type", "type must be raw, query or all, was '" + type + "'");
+            default -> throw new InvalidFilter("type", "type must be raw, query, alert or all, was '" + type + "'");
         });
         Long pid = number(parameters, "pid", 1, Integer.MAX_VALUE);
         if (pid != null) {

@@ -1,5 +1,6 @@
 package io.tlsscope.api;
 
+import io.tlsscope.alerts.AlertEvent;
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.events.StreamEvent;
 import io.tlsscope.events.TlsDataEvent;
@@ -24,8 +25,13 @@ public class EventViews {
         return switch (event) {
             case TlsDataEvent data -> of(data);
             case QueryEvent query -> of(query);
+            case AlertEvent alert -> of(alert);
             default -> throw new IllegalArgumentException("no JSON form for " + event.getClass().getSimpleName());
         };
+    }
+
+    public AlertView of(AlertEvent alert) {
+        return AlertViews.of(alert, this::of);
     }
 
     public QueryView of(QueryEvent event) {

@@ -48,6 +48,8 @@ public class ProtocolStage implements CounterSource {
             "events whose decoding threw (a decoder bug; the connection goes on)");
     private static final Counter CALL_GAPS = Counter.total("decoder.calls-missing",
             "calls missing from a connection's numbered sequence (lost in the ring buffer or unreadable): the decoder resynchronised");
+    private static final Counter UNRECOGNISED = Counter.total("decoder.unrecognised-connections",
+            "connections left to the raw stream: their first calls were neither PostgreSQL nor MySQL");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
             "calls of connections whose protocol was not recognised in which possible credentials were blanked (fail closed)");
 
@@ -61,6 +63,7 @@ public class ProtocolStage implements CounterSource {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong blankedUnrecognised = new AtomicLong();
     private final AtomicLong callGaps = new AtomicLong();
+    private final AtomicLong unrecognised = new AtomicLong();
     private final Map<Long, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
         evicted.incrementAndGet();
         databases.remove(key);
@@ -195,7 +198,9 @@ public class ProtocolStage implements CounterSource {
         Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add);
         if (session.isEmpty()) {
             openings.rejected(key);
-            connection.rejectedOpenings++;
+            if (++connection.rejectedOpenings == RECOGNITION_ATTEMPTS) {
+                unrecognised.incrementAndGet();
+            }
             return null;
         }
         openings.recognised(key);
@@ -244,6 +249,6 @@ public class ProtocolStage implements CounterSource {
     public List<CounterReading> read() {
         return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
                 FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
-                BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()));
+                BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()), UNRECOGNISED.reading(unrecognised.get()));
     }
 }

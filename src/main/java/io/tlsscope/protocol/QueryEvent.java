@@ -10,7 +10,8 @@ import java.util.List;
  * @param side        "client" when the client process's traffic was decoded, "server" for the server's
  * @param command     how the statement was sent: "query" (simple query / COM_QUERY), "execute" (extended
  *                    protocol Execute / COM_STMT_EXECUTE), "prepare", "bulk-execute" (MariaDB), "init-db"
- *                    (MySQL COM_INIT_DB; the statement is then the schema name)
+ *                    (MySQL COM_INIT_DB; the statement is then the schema name), "login" (a refused login, with its
+ *                    SQLSTATE / error code and message; the statement is empty)
  * @param parameters  bound parameter values, text or decoded binary; null entries for SQL NULL
  * @param commandTag  e.g. "SELECT 1", "INSERT 0 3"; null when the statement failed
  * @param rows        rows the server returned or the command affected, when known

@@ -28,6 +28,8 @@ class EventViewSchemaTest {
         assertFields(schemas.get("QueryConnection"), QueryView.QueryConnection.class);
         assertFields(schemas.get("CopySummary"), io.tlsscope.protocol.QueryEvent.CopySummary.class);
         assertFields(schemas.get("Host"), io.tlsscope.host.HostIdentity.class);
+        assertFields(schemas.get("Alert"), AlertView.class);
+        assertFields(schemas.get("ProcessRef"), AlertView.ProcessRef.class);
     }
 
     private static void assertFields(JsonNode schema, Class<? extends Record> record) {

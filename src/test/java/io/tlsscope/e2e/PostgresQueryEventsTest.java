@@ -128,7 +128,7 @@ class PostgresQueryEventsTest {
         given().get("/api/v1/events?type=bogus").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("field", equalTo("type"))
-                .body("detail", containsString("raw, query or all"));
+                .body("detail", containsString("raw, query, alert or all"));
     }
 
     private static List<String> logged(String serverLog, long backend) {

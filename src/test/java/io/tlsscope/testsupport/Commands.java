@@ -21,7 +21,7 @@ public final class Commands {
         return result.output();
     }
 
-    static int exitCode(List<String> command) {
+    public static int exitCode(List<String> command) {
         return execute(command).exitCode();
     }
 

@@ -43,6 +43,10 @@ final class ApiClient {
         return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply post(String path, String json) throws Unreachable {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Reply delete(String path) throws Unreachable {
         return send(request(path).DELETE());
     }

@@ -29,7 +29,7 @@ public class EventsCommand extends ClientCommand {
     @Option(names = {"-f", "--follow"}, required = true, description = "stream until interrupted (or --limit)")
     boolean follow;
 
-    @Option(names = "--type", defaultValue = "query", description = "query, raw or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--type", defaultValue = "query", description = "query, raw, alert or all (default: ${DEFAULT-VALUE})")
     String type;
 
     @Option(names = "--pid")
@@ -149,6 +149,9 @@ public class EventsCommand extends ClientCommand {
     private static String line(String data) {
         try {
             JsonNode event = JSON.readTree(data);
+            if (event.path("type").asText().equals("alert")) {
+                return AlertsCommand.line(event);
+            }
             if (event.path("type").asText().equals("query")) {
                 String outcome = event.has("error") ? "ERROR " + event.path("sqlState").asText("") + " " + event.path("error").asText()
                         : event.has("rows") ? event.path("rows").asLong() + " rows" : "";

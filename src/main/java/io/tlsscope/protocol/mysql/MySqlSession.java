@@ -294,12 +294,14 @@ public final class MySqlSession implements ProtocolSession {
     }
 
     private void finish(MySqlCommand done, Instant end) {
-        if (done.kind() == null) {
-            return;
-        }
         MySqlResponse response = done.response();
         boolean failed = response.errorCode() != null;
-        sink.accept(new QueryEvent(connection, side, done.kind(), done.statement(), done.parameters(), done.start(), end,
+        boolean refusedLogin = done.command() == MySqlCommand.LOGIN && failed; // e.g. 1045 access denied: one event, command "login"
+        if (done.kind() == null && !refusedLogin) {
+            return;
+        }
+        sink.accept(new QueryEvent(connection, side, refusedLogin ? "login" : done.kind(), refusedLogin ? "" : done.statement(),
+                done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
                 transactionStatus, null, null, columns(done)));
     }

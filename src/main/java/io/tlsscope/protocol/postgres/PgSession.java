@@ -50,6 +50,8 @@ public final class PgSession implements ProtocolSession {
     private boolean pastAuthentication;
     /** Messages whose body did not parse. */
     private long malformed;
+    /** Between a startup message and AuthenticationOk: an ErrorResponse then is a failed login. */
+    private Instant loginStarted;
 
     private record Statement(String text, List<Integer> parameterTypes) {
     }
@@ -157,7 +159,11 @@ public final class PgSession implements ProtocolSession {
         }
         ByteBuffer body = ByteBuffer.wrap(message.body());
         switch (message.type()) {
-            case 0 -> startup(body);
+            case 0 -> {
+                if (startup(body)) {
+                    loginStarted = time;
+                }
+            }
             case 'Q' -> {
                 authenticated();
                 simpleQuery = new Execution("query", cString(body), List.of(), time);
@@ -205,9 +211,10 @@ public final class PgSession implements ProtocolSession {
         }
     }
 
-    private void startup(ByteBuffer body) {
+    /** Reads a startup message's parameters; false for the other messages without a type byte. */
+    private boolean startup(ByteBuffer body) {
         if (body.remaining() < 4 || body.getInt() != PROTOCOL_3) {
-            return; // SSLRequest, GSSENCRequest, CancelRequest: no parameters
+            return false; // SSLRequest, GSSENCRequest, CancelRequest: no parameters
         }
         Map<String, String> parameters = new HashMap<>();
         while (body.hasRemaining()) {
@@ -219,6 +226,7 @@ public final class PgSession implements ProtocolSession {
         }
         String user = parameters.get("user");
         connection = connection.loggedIn(user, parameters.getOrDefault("database", user), parameters.get("application_name"));
+        return true;
     }
 
     private void bind(ByteBuffer body, Instant time) {
@@ -269,6 +277,7 @@ public final class PgSession implements ProtocolSession {
             case 'R' -> {
                 if (body.remaining() >= 4 && body.getInt() == 0) {
                     authenticated(); // AuthenticationOk
+                    loginStarted = null;
                 }
             }
             case 'T' -> {
@@ -300,6 +309,12 @@ public final class PgSession implements ProtocolSession {
             }
             case 'E' -> {
                 Map<Character, String> fields = errorFields(body);
+                if (current == null && loginStarted != null) {
+                    // a refused login (28P01 wrong password, 28000 no such role...): one event, command "login"
+                    sink.accept(new QueryEvent(connection, side, "login", "", List.of(), loginStarted, time, null, null,
+                            fields.get('C'), null, fields.get('M'), null, null, null, null));
+                    loginStarted = null;
+                }
                 if (current != null) {
                     current.sqlState = fields.get('C');
                     current.error = fields.get('M');

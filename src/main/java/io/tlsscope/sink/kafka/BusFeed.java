@@ -2,6 +2,7 @@ package io.tlsscope.sink.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.alerts.AlertEvent;
 import io.tlsscope.api.EventViews;
 import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
@@ -16,7 +17,7 @@ import java.util.List;
  * events to this feed's bounded bus queue (full: its oldest event is dropped and counted as
  * kafka.dropped.queue-full.records); the sender thread takes them out and turns each into a record
  * here: the JSON the SSE stream sends (EventViews, the same ObjectMapper), the connection key, and
- * the headers. A new kind of event (the rules' alerts) needs one more case in {@link #typeOf}.
+ * the headers. Alerts (rules and blind spots) go to the alerts topic.
  */
 final class BusFeed implements EventSource, AutoCloseable {
     /** Events waiting between the capture thread and the sender thread. */
@@ -42,6 +43,7 @@ final class BusFeed implements EventSource, AutoCloseable {
         return switch (event) {
             case QueryEvent ignored -> EventTopics.QUERY;
             case TlsDataEvent ignored -> EventTopics.RAW;
+            case AlertEvent ignored -> EventTopics.ALERT;
             default -> null;
         };
     }
@@ -70,6 +72,10 @@ final class BusFeed implements EventSource, AutoCloseable {
         return switch (event) {
             case QueryEvent query -> RecordKeys.of(host, query.connection().id());
             case TlsDataEvent data -> RecordKeys.of(host, data.connectionId());
+            // a rule's alert goes with its statement's connection; a blind spot has none: its cause keeps its raise and clear in order
+            case AlertEvent alert -> alert.query() != null
+                    ? RecordKeys.of(host, alert.query().connection().id())
+                    : RecordKeys.of(host, "blind-spot-" + alert.rule() + "-" + alert.key());
             default -> throw new IllegalArgumentException("no key for " + event.getClass().getSimpleName());
         };
     }

@@ -14,6 +14,11 @@ final class RecordKeys {
     }
 
     static byte[] of(HostIdentity host, long connectionId) {
-        return (host.id() + "/" + connectionId).getBytes(StandardCharsets.UTF_8);
+        return of(host, Long.toString(connectionId));
+    }
+
+    /** For what has no connection (a blind-spot alert): a name of its own. */
+    static byte[] of(HostIdentity host, String name) {
+        return (host.id() + "/" + name).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -136,6 +136,28 @@ class PgSessionTest {
         return new ConnectionInfo(1, 1, "test", null, "postgresql", null, null, null);
     }
 
+    @Test
+    void aRefusedLoginIsOneEventWithItsSqlStateFromEitherSide() {
+        byte[] startup = ByteBuffer.allocate(8 + 33).putInt(41).putInt(196608).put("user\0reader\0database\0postgres\0\0".getBytes(StandardCharsets.UTF_8))
+                .array();
+        byte[] askPassword = ByteBuffer.allocate(9).put((byte) 'R').putInt(8).putInt(3).array();
+        for (String side : List.of("client", "server")) {
+            List<QueryEvent> events = new ArrayList<>();
+            PgSession session = new PgSession(side, connection(), events::add, true);
+            session.frontend(startup, Instant.EPOCH);
+            session.backend(askPassword, Instant.EPOCH);
+            session.frontend(frame('p', "wrong\0"), Instant.EPOCH);
+            session.backend(frame('E', "SFATAL\0C28P01\0Mpassword authentication failed for user \"reader\"\0\0"), Instant.EPOCH);
+            assertThat(events).as(side).singleElement().satisfies(event -> {
+                assertThat(event.command()).isEqualTo("login");
+                assertThat(event.statement()).isEmpty();
+                assertThat(event.sqlState()).isEqualTo("28P01");
+                assertThat(event.error()).contains("password authentication failed");
+                assertThat(event.connection().user()).isEqualTo("reader");
+            });
+        }
+    }
+
     private static byte[] frame(char type, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(5 + bytes.length).put((byte) type).putInt(4 + bytes.length).put(bytes).array();
