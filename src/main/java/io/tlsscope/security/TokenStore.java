@@ -19,8 +19,10 @@ import org.jboss.logging.Logger;
 /**
  * The accepted bearer tokens, as hashes with their roles: from {@code tlsscope.auth.tokens} and the
  * tokens file. A malformed entry is skipped with a warning naming its place (never the whole
- * line: it might be a pasted token). With no token at all, a first admin token is created in the
- * tokens file and printed once, so a fresh installation is usable and never open.
+ * line: it might be a pasted token). With no token at all, the service (and only the service: not
+ * a one-shot command such as {@code version} or {@code inspect}, whose output may go elsewhere)
+ * creates a first admin token in the tokens file and prints it once, so a fresh installation is
+ * usable and never open.
  */
 @ApplicationScoped
 public class TokenStore {
@@ -43,13 +45,25 @@ public class TokenStore {
         load();
     }
 
+    /**
+     * For the service: when no token is configured anywhere and the tokens file does not exist,
+     * creates it with an admin token printed once (unless tlsscope.auth.create-first-token is false).
+     */
+    public synchronized void ensureFirstToken() {
+        Path file = config.auth().tokensFile();
+        if (grants.isEmpty() && !Files.exists(file) && config.auth().createFirstToken()) {
+            createFirstToken(file);
+            load();
+        }
+        if (grants.isEmpty()) {
+            warnNoToken(file);
+        }
+    }
+
     synchronized void load() {
         List<Grant> loaded = new ArrayList<>();
         config.auth().tokens().orElse(List.of()).forEach(entry -> parse(entry, "tlsscope.auth.tokens").ifPresent(loaded::add));
         Path file = config.auth().tokensFile();
-        if (loaded.isEmpty() && !Files.exists(file) && config.auth().createFirstToken()) {
-            createFirstToken(file);
-        }
         if (Files.isReadable(file)) {
             try {
                 List<String> lines = Files.readAllLines(file);
@@ -64,10 +78,11 @@ public class TokenStore {
             }
         }
         grants = List.copyOf(loaded);
-        if (grants.isEmpty()) {
-            LOG.warnf("no API token configured: every /api/v1 request is refused (401). Create one with "
-                    + "`tlsscope token --role admin` and add its line to %s or to TLSSCOPE_AUTH_TOKENS", file);
-        }
+    }
+
+    private static void warnNoToken(Path file) {
+        LOG.warnf("no API token configured: every /api/v1 request is refused (401). Create one with "
+                + "`tlsscope token --role admin` and add its line to %s or to TLSSCOPE_AUTH_TOKENS", file);
     }
 
     /** The grant of a presented token, compared by hash in constant time. */
