@@ -58,6 +58,34 @@ struct {
 	__type(value, struct go_call_key);
 } go_thread_calls SEC(".maps");
 
+/*
+ * Per thread: whether it is inside an SSL or Go TLS call now. Task-local storage, not a hash: the
+ * raw syscall tracepoints run for every read and write on the host, and for a thread that never
+ * made a TLS call this is one pointer lookup that finds nothing, instead of two hash lookups.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} in_tls_call SEC(".maps");
+
+static __always_inline void mark_tls_call(bool inside)
+{
+	__u32 *flag = bpf_task_storage_get(&in_tls_call, bpf_get_current_task_btf(), 0,
+					   inside ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+
+	if (flag)
+		*flag = inside;
+}
+
+static __always_inline bool in_tls_call_now(void)
+{
+	__u32 *flag = bpf_task_storage_get(&in_tls_call, bpf_get_current_task_btf(), 0, 0);
+
+	return flag && *flag;
+}
+
 /* Go struct offsets per library id (the attach cookie), written by user space at attach time. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

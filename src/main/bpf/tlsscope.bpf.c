@@ -51,6 +51,7 @@ static __always_inline int enter_ssl_call(__u64 ssl, __u64 buffer, __u64 length_
 		return 0;
 	if (bpf_map_update_elem(&ssl_calls, &pid_tgid, &call, BPF_ANY))
 		count(TLSSCOPE_CTR_ENTRY_MAP_FULL, 1);
+	mark_tls_call(true);
 	return 0;
 }
 
@@ -427,6 +428,7 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	emit_call(event, &conn, call->buffer, bytes);
 done:
 	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
+	mark_tls_call(false);
 	return 0;
 }
 
@@ -505,6 +507,7 @@ static __always_inline int enter_go_call(__u64 goroutine, __u64 conn, __u64 buff
 	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
 		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
 	bpf_map_update_elem(&go_thread_calls, &pid_tgid, &key, BPF_ANY);
+	mark_tls_call(true);
 	return 0;
 }
 
@@ -640,6 +643,11 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 done:
 	bpf_map_delete_elem(&go_calls, &key);
 	bpf_map_delete_elem(&go_thread_calls, &pid_tgid);
+	/*
+	 * The Go thread stays marked: a goroutine parked inside its own TLS call may resume on this
+	 * thread, and clearing the mark would hide its socket calls. A marked thread costs only the
+	 * map lookups every thread paid before the mark existed.
+	 */
 	return 0;
 }
 
@@ -710,7 +718,8 @@ int BPF_PROG(syscall_enter, struct pt_regs *regs, long id)
 	case TLSSCOPE_NR_RECVFROM:
 	case TLSSCOPE_NR_SENDMSG:
 	case TLSSCOPE_NR_RECVMSG:
-		note_nested_fd(pid_tgid, (__s32)BPF_CORE_READ(regs, di));
+		if (in_tls_call_now())
+			note_nested_fd(pid_tgid, (__s32)BPF_CORE_READ(regs, di));
 		return 0;
 	case TLSSCOPE_NR_CONNECT:
 		/* remembered until the exit, which knows whether it worked */

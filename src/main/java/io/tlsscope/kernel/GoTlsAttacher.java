@@ -47,15 +47,17 @@ final class GoTlsAttacher implements LibraryAttacher {
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
         try {
+            // the layout before the probes: a call returning between the two would find no fd in its conn
+            if (layout.isPresent()) {
+                goLayouts.update(KernelAbi.u32(libraryId), layoutValue(layout.get()), BpfMap.BPF_ANY);
+            }
             attach(go, GoExecutable.WRITE, "go_tls_write_entry" + abi, "go_tls_write_return" + abi, libraryId, mapping, links,
                     probes, where);
             attach(go, GoExecutable.READ, "go_tls_read_entry" + abi, "go_tls_read_return" + abi, libraryId, mapping, links,
                     probes, where);
-            if (layout.isPresent()) {
-                goLayouts.update(KernelAbi.u32(libraryId), layoutValue(layout.get()), BpfMap.BPF_ANY);
-            }
         } catch (LibbpfException | AttachException e) {
             links.forEach(BpfLink::close);
+            goLayouts.delete(KernelAbi.u32(libraryId));
             throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
         return new Attachment(new AttachedLibrary(null, version, List.copyOf(probes)), () -> {

@@ -68,6 +68,8 @@ final class OpenSslAttacher implements LibraryAttacher {
         List<BpfLink> links = new ArrayList<>();
         List<String> probes = new ArrayList<>();
         try {
+            // the layout before the probes: a call returning between the two would be read with no layout
+            kernelLayouts.apply(libraryId, detected);
             for (SslFunction function : List.of(SslFunction.SSL_WRITE, SslFunction.SSL_READ, SslFunction.SSL_WRITE_EX,
                     SslFunction.SSL_READ_EX)) {
                 OptionalLong offset = elf.symbolFileOffset(function.symbol());
@@ -89,10 +91,10 @@ final class OpenSslAttacher implements LibraryAttacher {
                     probes.add(entry.getKey());
                 }
             }
-            kernelLayouts.apply(libraryId, detected);
         } catch (LibbpfException | AttachException | ElfException e) {
             // the file can fail to read between two attaches (truncated or rewritten): undo what was attached
             links.forEach(BpfLink::close);
+            kernelLayouts.forget(libraryId);
             throw e instanceof AttachException attach ? attach : new AttachException("attach " + where + ": " + e.getMessage(), e);
         }
         String family = detection.exact().map(version -> version.family().jsonName()).orElse(null);
