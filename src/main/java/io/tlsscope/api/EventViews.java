@@ -42,7 +42,7 @@ public class EventViews {
                         tuple == null ? null : TcpTuple.format(tuple.source()),
                         tuple == null ? null : TcpTuple.format(tuple.destination()),
                         connection.user(), connection.database(), connection.application()),
-                event.side(), event.command(), event.statement(), event.parameters(), event.start().toString(), event.end().toString(),
+                event.side(), event.command(), event.statement(), event.statementBytes(), event.parameters(), event.start().toString(), event.end().toString(),
                 Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(), event.columns(),
                 event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
     }

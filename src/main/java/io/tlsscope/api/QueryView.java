@@ -18,6 +18,7 @@ public record QueryView(
         String side,
         String command,
         String statement,
+        Long statementBytes,
         List<String> parameters,
         String start,
         String end,

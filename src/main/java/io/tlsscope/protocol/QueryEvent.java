@@ -20,11 +20,14 @@ import java.util.List;
  * @param notices     PostgreSQL NoticeResponses raised while the statement ran ("SEVERITY SQLSTATE: message"); null if none
  * @param copy        what a COPY moved (its data is not kept); null for other statements
  * @param columns     names of the result columns (RowDescription / column definitions); null without a result set
+ * @param statementBytes the statement's length in bytes as sent, when only a prefix of it was captured (a call
+ *                    larger than the capture limit; the statement holds that prefix); null when it is whole
  */
 public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
                          List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
                          String sqlState, Integer errorCode, String error, String transactionStatus,
-                         List<String> notices, CopySummary copy, List<String> columns) implements StreamEvent {
+                         List<String> notices, CopySummary copy, List<String> columns, Long statementBytes)
+        implements StreamEvent {
 
     /**
      * The data of a COPY, counted, not kept.

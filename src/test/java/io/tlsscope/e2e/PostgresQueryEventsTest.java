@@ -123,6 +123,44 @@ class PostgresQueryEventsTest {
         }
     }
 
+    /**
+     * A statement larger than the per-call capture limit (2 MiB in tests) in one SSL_write: psql's
+     * side captures a prefix of the call, the backend reads it in small calls but keeps at most 1 MiB
+     * of a message. Both sides still give the statement's event, with its prefix, its real length and
+     * its result, and the connection goes on decoding: the framing skipped what it knew the length of.
+     */
+    @Test
+    void aStatementLargerThanTheCaptureLimitKeepsItsPrefixLengthAndOutcome() throws Exception {
+        String marker = "big_" + UUID.randomUUID().toString().substring(0, 8);
+        String statement = "SELECT length('" + marker + "x".repeat(5 * 1024 * 1024) + "') AS n;";
+        long clientsBefore = TracerApi.sseClients();
+        try (PostgresTlsServer server = PostgresTlsServer.start();
+             SseCollector sse = new SseCollector(queryEvents)) {
+            TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            try (PsqlSession psql = server.openPsql()) {
+                long backend = psql.backendPid();
+                assertThat(psql.query(statement).strip()).isEqualTo(Integer.toString(marker.length() + 5 * 1024 * 1024));
+                psql.query("SELECT 'after " + marker + "';");
+                for (String side : List.of("client", "server")) {
+                    long pid = side.equals("client") ? psql.pid() : backend;
+                    Await.until(Duration.ofSeconds(30), "the big statement and the next one from the " + side, () ->
+                            events(sse, side, pid, marker).size() == 2);
+                    List<JsonNode> events = events(sse, side, pid, marker);
+                    JsonNode big = events.getFirst();
+                    assertThat(big.get("statement").asText()).as(side).startsWith("SELECT length('" + marker + "xxxx")
+                            .hasSizeLessThan(statement.length());
+                    assertThat(big.get("statementBytes").asLong()).as("%s: the statement's real length", side)
+                            .isEqualTo(statement.length()); // psql sends the ';' it was given
+                    assertThat(big.get("rows").asLong()).isEqualTo(1);
+                    assertThat(big.get("commandTag").asText()).isEqualTo("SELECT 1");
+                    assertThat(events.get(1).get("statement").asText()).isEqualTo("SELECT 'after " + marker + "';");
+                    assertThat(events.get(1).has("statementBytes")).isFalse();
+                }
+            }
+        }
+    }
+
     @Test
     void anUnknownStreamTypeIsAProblemNamingTheField() {
         given().get("/api/v1/events?type=bogus").then().statusCode(400)

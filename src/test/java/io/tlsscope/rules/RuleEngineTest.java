@@ -298,16 +298,16 @@ class RuleEngineTest {
     static QueryEvent with(QueryEvent event, String statement) {
         return new QueryEvent(event.connection(), event.side(), event.command(), statement, event.parameters(), event.start(), event.end(),
                 event.commandTag(), event.rows(), event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(),
-                event.notices(), event.copy(), event.columns());
+                event.notices(), event.copy(), event.columns(), event.statementBytes());
     }
 
     static QueryEvent withRows(QueryEvent event, long rows, Instant end) {
         return new QueryEvent(event.connection(), event.side(), event.command(), event.statement(), event.parameters(), end, end,
-                "SELECT " + rows, rows, null, null, null, event.transactionStatus(), null, null, event.columns());
+                "SELECT " + rows, rows, null, null, null, event.transactionStatus(), null, null, event.columns(), null);
     }
 
     static QueryEvent withError(QueryEvent event, String command, String statement, String sqlState, Instant end) {
         return new QueryEvent(event.connection(), event.side(), command, statement, List.of(), end, end, null, null, sqlState, null,
-                "refused", event.transactionStatus(), null, null, null);
+                "refused", event.transactionStatus(), null, null, null, null);
     }
 }

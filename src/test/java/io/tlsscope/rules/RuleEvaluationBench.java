@@ -79,7 +79,7 @@ public final class RuleEvaluationBench {
                 Instant time = Instant.EPOCH.plusMillis(round++);
                 QueryEvent timed = new QueryEvent(SELF.apply(event.connection()), event.side(), event.command(), event.statement(), event.parameters(),
                         time, time, event.commandTag(), event.rows(), event.sqlState(), event.errorCode(), event.error(),
-                        event.transactionStatus(), event.notices(), event.copy(), event.columns());
+                        event.transactionStatus(), event.notices(), event.copy(), event.columns(), event.statementBytes());
                 ConnectionEnds.Ends both = ends.of(timed, System.nanoTime()).orElseThrow();
                 engine.evaluate(QueryFacts.of(timed, both.client(), both.server(), "bench", both.container()), sink);
                 judged++;

@@ -1,5 +1,6 @@
 package io.tlsscope.protocol.mysql;
 
+import io.tlsscope.protocol.mysql.MySqlSession.PreparedStatement;
 import java.time.Instant;
 import java.util.List;
 
@@ -10,9 +11,10 @@ import java.util.List;
  * @param kind       the query event's command ("query", "execute", ...); null when it makes no event
  * @param statement  statement text (or schema, for init-db); null when prepared before the capture
  * @param preparedColumns the prepared statement's result columns, for an execute whose answer leaves them out
+ * @param statementBytes  the statement's full length when only a prefix was captured, else null
  */
 record MySqlCommand(int command, String kind, String statement, List<String> parameters, Instant start,
-                    MySqlResponse response, List<String> preparedColumns) {
+                    MySqlResponse response, List<String> preparedColumns, Long statementBytes) {
     /** The login exchange after the HandshakeResponse: not a command byte. */
     static final int LOGIN = -1;
 
@@ -27,17 +29,23 @@ record MySqlCommand(int command, String kind, String statement, List<String> par
     }
 
     static MySqlCommand event(int command, String kind, String statement, List<String> parameters, Instant start) {
-        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command), null);
+        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command), null, null);
     }
 
-    /** An execution of a prepared statement, which knows the statement's result columns. */
-    static MySqlCommand execution(int command, String kind, String statement, List<String> parameters, Instant start,
-                                  List<String> preparedColumns) {
-        return new MySqlCommand(command, kind, statement, parameters, start, new MySqlResponse(command), preparedColumns);
+    /** A command whose text is the rest of its packet: a prefix of it when the packet was truncated. */
+    static MySqlCommand text(int command, String kind, MySqlReader in, MySqlStream.Packet packet, Instant start) {
+        return new MySqlCommand(command, kind, in.rest(), List.of(), start, new MySqlResponse(command), null,
+                packet.truncated() ? packet.length() - 1 : null);
+    }
+
+    /** An execution of a prepared statement, which knows the statement's result columns and captured length. */
+    static MySqlCommand execution(int command, String kind, PreparedStatement statement, List<String> parameters, Instant start) {
+        return new MySqlCommand(command, kind, statement.text, parameters, start, new MySqlResponse(command), statement.columns,
+                statement.statementBytes);
     }
 
     static MySqlCommand silent(int command, Instant start) {
-        return new MySqlCommand(command, null, null, List.of(), start, new MySqlResponse(command), null);
+        return new MySqlCommand(command, null, null, List.of(), start, new MySqlResponse(command), null, null);
     }
 
     static MySqlCommand login(Instant start) {

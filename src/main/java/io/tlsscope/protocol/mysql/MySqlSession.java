@@ -49,12 +49,15 @@ public final class MySqlSession implements ProtocolSession {
     /** A server-side prepared statement; parameter types are remembered from the last execution. */
     static final class PreparedStatement {
         final String text;
+        /** The text's full length when only a prefix was captured, else null. */
+        final Long statementBytes;
         final int parameterCount;
         final List<String> columns;
         int[] parameterTypes;
 
-        PreparedStatement(String text, int parameterCount, List<String> columns) {
+        PreparedStatement(String text, Long statementBytes, int parameterCount, List<String> columns) {
             this.text = text;
+            this.statementBytes = statementBytes;
             this.parameterCount = parameterCount;
             this.columns = columns;
             this.parameterTypes = new int[0];
@@ -153,9 +156,9 @@ public final class MySqlSession implements ProtocolSession {
             throw new IllegalArgumentException("not a command: " + command);
         }
         MySqlCommand queued = switch (command) {
-            case COM_QUERY -> MySqlCommand.event(command, "query", in.rest(), List.of(), time);
-            case COM_INIT_DB -> MySqlCommand.event(command, "init-db", in.rest(), List.of(), time);
-            case COM_STMT_PREPARE -> MySqlCommand.event(command, "prepare", in.rest(), List.of(), time);
+            case COM_QUERY -> MySqlCommand.text(command, "query", in, packet, time);
+            case COM_INIT_DB -> MySqlCommand.text(command, "init-db", in, packet, time);
+            case COM_STMT_PREPARE -> MySqlCommand.text(command, "prepare", in, packet, time);
             case COM_STMT_EXECUTE -> execute(in, time);
             case COM_STMT_BULK_EXECUTE -> bulkExecute(in, time);
             case COM_STMT_CLOSE -> {
@@ -221,7 +224,7 @@ public final class MySqlSession implements ProtocolSession {
                 values.add(isNull ? null : MySqlBinaryValues.read(in, type(statement, i)));
             }
         }
-        return MySqlCommand.execution(COM_STMT_EXECUTE, "execute", statement.text, values, time, statement.columns);
+        return MySqlCommand.execution(COM_STMT_EXECUTE, "execute", statement, values, time);
     }
 
     /** MariaDB COM_STMT_BULK_EXECUTE: the parameters of every row, in row order. */
@@ -242,7 +245,7 @@ public final class MySqlSession implements ProtocolSession {
                 values.add(indicator == 0 ? MySqlBinaryValues.read(in, type(statement, i)) : indicator == 2 ? "DEFAULT" : null);
             }
         }
-        return MySqlCommand.execution(COM_STMT_BULK_EXECUTE, "bulk-execute", statement.text, values, time, statement.columns);
+        return MySqlCommand.execution(COM_STMT_BULK_EXECUTE, "bulk-execute", statement, values, time);
     }
 
     private static int[] readTypes(MySqlReader in, int count) {
@@ -277,7 +280,7 @@ public final class MySqlSession implements ProtocolSession {
         if (current.command() == COM_STMT_PREPARE) {
             // a failed prepare leaves no "last prepared" statement: a pipelined execute then fails too
             lastPrepared = current.response().preparedId() < 0 ? null
-                    : new PreparedStatement(current.statement(), current.response().preparedParameters(),
+                    : new PreparedStatement(current.statement(), current.statementBytes(), current.response().preparedParameters(),
                     current.response().columns());
             if (lastPrepared != null) {
                 statements.put(current.response().preparedId(), lastPrepared);
@@ -303,7 +306,7 @@ public final class MySqlSession implements ProtocolSession {
         sink.accept(new QueryEvent(connection, side, refusedLogin ? "login" : done.kind(), refusedLogin ? "" : done.statement(),
                 done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
-                transactionStatus, null, null, columns(done)));
+                transactionStatus, null, null, columns(done), refusedLogin ? null : done.statementBytes()));
     }
 
     /** The answer's column names; an execute's answer may leave them to the prepare (MariaDB metadata cache). */

@@ -53,7 +53,8 @@ public final class PgSession implements ProtocolSession {
     /** Between a startup message and AuthenticationOk: an ErrorResponse then is a failed login. */
     private Instant loginStarted;
 
-    private record Statement(String text, List<Integer> parameterTypes) {
+    /** A prepared statement; statementBytes is its full length when only a prefix was captured, else null. */
+    private record Statement(String text, List<Integer> parameterTypes, Long statementBytes) {
     }
 
     /** A statement on its way: text, parameters, start, and what the server said so far. */
@@ -62,6 +63,8 @@ public final class PgSession implements ProtocolSession {
         final String statement;
         final List<String> parameters;
         final Instant start;
+        /** The statement's full length when only a prefix was captured, else null. */
+        Long statementBytes;
         String tag;
         long rows;
         boolean rowsSeen;
@@ -167,22 +170,27 @@ public final class PgSession implements ProtocolSession {
             case 'Q' -> {
                 authenticated();
                 simpleQuery = new Execution("query", cString(body), List.of(), time);
+                simpleQuery.statementBytes = message.truncated() ? message.length() - 1 : null; // without its NUL
             }
             case 'P' -> {
                 authenticated();
                 String name = cString(body);
                 String text = cString(body);
                 List<Integer> types = new ArrayList<>();
-                for (int count = body.getShort(); count > 0; count--) {
-                    types.add(body.getInt());
+                if (!message.truncated()) { // a truncated Parse ends inside its text: the types were not captured
+                    for (int count = body.getShort(); count > 0; count--) {
+                        types.add(body.getInt());
+                    }
                 }
-                statements.put(name, new Statement(text, types));
+                statements.put(name, new Statement(text, types, message.truncated() ? message.length() - name.length() - 2L : null));
             }
             case 'B' -> bind(body, time);
             case 'E' -> {
                 Execution bound = portals.get(cString(body));
                 if (bound != null) {
-                    pending.add(new Execution("execute", bound.statement, bound.parameters, time));
+                    Execution execution = new Execution("execute", bound.statement, bound.parameters, time);
+                    execution.statementBytes = bound.statementBytes;
+                    pending.add(execution);
                 }
             }
             case 'C' -> {
@@ -253,7 +261,9 @@ public final class PgSession implements ProtocolSession {
             int type = statement != null && i < statement.parameterTypes().size() ? statement.parameterTypes().get(i) : 0;
             values.add(format == 0 ? new String(value, StandardCharsets.UTF_8) : PgBinaryValues.decode(type, value));
         }
-        portals.put(portal, new Execution("execute", statement == null ? null : statement.text(), values, time));
+        Execution bound = new Execution("execute", statement == null ? null : statement.text(), values, time);
+        bound.statementBytes = statement == null ? null : statement.statementBytes();
+        portals.put(portal, bound);
     }
 
     private void onBackend(PgStream.Message message, Instant time) {
@@ -312,7 +322,7 @@ public final class PgSession implements ProtocolSession {
                 if (current == null && loginStarted != null) {
                     // a refused login (28P01 wrong password, 28000 no such role...): one event, command "login"
                     sink.accept(new QueryEvent(connection, side, "login", "", List.of(), loginStarted, time, null, null,
-                            fields.get('C'), null, fields.get('M'), null, null, null, null));
+                            fields.get('C'), null, fields.get('M'), null, null, null, null, null));
                     loginStarted = null;
                 }
                 if (current != null) {
@@ -364,7 +374,7 @@ public final class PgSession implements ProtocolSession {
                 execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
                 execution.copyDirection == null ? null
                         : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
-                execution.columns));
+                execution.columns, execution.statementBytes));
     }
 
     /** RowDescription: a field count, then per field its name and 18 bytes of table, type and format data. */

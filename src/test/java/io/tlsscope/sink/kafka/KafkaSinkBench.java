@@ -174,7 +174,7 @@ public final class KafkaSinkBench {
         Instant end = Instant.now();
         return new QueryEvent(new ConnectionInfo(connection + 1, 20_000 + connection, "postgres", tuple, "postgresql", "postgres", "postgres", "pgbench"),
                 "server", "execute", "SELECT abalance FROM pgbench_accounts WHERE aid = $1;", List.of(Integer.toString(1 + random.nextInt(1_000_000))),
-                end.minusNanos(20_000 + random.nextInt(200_000)), end, "SELECT 1", 1L, null, null, null, "I", null, null, List.of("abalance"));
+                end.minusNanos(20_000 + random.nextInt(200_000)), end, "SELECT 1", 1L, null, null, null, "I", null, null, List.of("abalance"), null);
     }
 
     private record NoOverrides(Optional<String> id, Optional<String> name) implements io.tlsscope.host.HostConfig {
