@@ -52,7 +52,7 @@ class GoHooksToggleTest {
 
             switchGoHooks("", false).body("enabled", equalTo(false));
             assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching all Go hooks off").isZero();
-            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("no Go program is attached anywhere").isZero();
+            assertThat(BpfTool.perfEventLinks(GO_PROGRAMS)).as("no Go program of this tracer is attached").isZero();
             switchGoHooks("", true).body("enabled", equalTo(true));
             assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);
 

@@ -53,7 +53,7 @@ class ManyConnectionsTest {
             Await.until(Duration.ofSeconds(60), CONNECTIONS + " statements captured from their clients", () ->
                     capturedClients(sse, run).containsAll(clientPids));
             Await.until(Duration.ofSeconds(30), () -> "discovery to know all " + CONNECTIONS + " clients; unknown: "
-                    + clientPids.stream().filter(pid -> !knownPids().contains(pid)).toList() + " in " + given().get("/api/v1/libraries").asString(),
+                    + clientPids.stream().filter(pid -> !knownPids().contains(pid)).toList(),
                     () -> knownPids().containsAll(clientPids));
 
             List<Map<String, Object>> libraries = given().get("/api/v1/libraries").jsonPath().getList("$");

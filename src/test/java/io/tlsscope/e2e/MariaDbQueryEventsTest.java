@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.testsupport.Jdbc;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.MariaDbGeneralLog;
 import io.tlsscope.testsupport.MariaDbTlsServer;
@@ -14,7 +15,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -123,7 +123,7 @@ class MariaDbQueryEventsTest {
         try (SseCollector sse = new SseCollector(queryEvents)) {
             TracerApi.awaitLibraryUsedBy(server.serverPid());
             TracerApi.awaitSseClients(clientsBefore + 1);
-            try (Connection connection = DriverManager.getConnection(server.jdbcUrl(database), user, "pw-" + user)) {
+            try (Connection connection = Jdbc.mariadb(server.jdbcUrl(database), user, "pw-" + user)) {
                 runWorkload(connection);
             }
             List<String> logged = loggedStatements(user, List.of("Query", "Prepare", "Execute", "Init DB"));

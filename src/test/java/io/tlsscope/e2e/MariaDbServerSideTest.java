@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.testsupport.Jdbc;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.MariaDbGeneralLog;
 import io.tlsscope.testsupport.MariaDbTlsServer;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -275,7 +275,7 @@ class MariaDbServerSideTest {
     }
 
     private static void jdbcSession(String user, String database, String statement) throws Exception {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(database), user, "pw-" + user);
+        try (Connection connection = Jdbc.mariadb(server.jdbcUrl(database), user, "pw-" + user);
              Statement query = connection.createStatement();
              ResultSet result = query.executeQuery(statement)) {
             assertThat(result.next()).isTrue();

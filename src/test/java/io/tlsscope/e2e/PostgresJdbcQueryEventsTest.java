@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.testsupport.Jdbc;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.PostgresTlsServer;
 import io.tlsscope.testsupport.SseCollector;
 import io.tlsscope.testsupport.TracerApi;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,8 +53,7 @@ class PostgresJdbcQueryEventsTest {
             TracerApi.awaitLibraryUsedBy(server.postmasterPid());
             TracerApi.awaitSseClients(clientsBefore + 1);
             long backend;
-            try (Connection connection = DriverManager.getConnection(
-                    "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?sslmode=require&user=postgres")) {
+            try (Connection connection = Jdbc.postgres("jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?sslmode=require&user=postgres")) {
                 backend = backendPid(connection);
                 runWorkload(connection, table);
             }

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.tlsscope.cli.client.AlertsCommand;
 import io.tlsscope.cli.client.RulesCommand;
+import io.tlsscope.testsupport.Jdbc;
 import io.tlsscope.testsupport.AlertsApi;
 import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.Commands;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -74,7 +74,7 @@ class RulesOnRealSessionsTest {
             Commands.run(List.of("pgbench", "-q", "-i", "-s", "1", server.connectionUri()));
             Commands.run(List.of("pgbench", "-n", "-S", "-c", "2", "-T", "4", server.connectionUri()));
             Commands.run(List.of("pgbench", "-n", "-c", "2", "-T", "4", server.connectionUri())); // the default TPC-B-like script
-            try (Connection jdbc = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + server.port()
+            try (Connection jdbc = Jdbc.postgres("jdbc:postgresql://127.0.0.1:" + server.port()
                     + "/postgres?sslmode=require&user=postgres")) {
                 jdbcWorkload(jdbc);
             }

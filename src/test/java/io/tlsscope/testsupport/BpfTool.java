@@ -2,7 +2,15 @@ package io.tlsscope.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +23,11 @@ public final class BpfTool {
     private BpfTool() {
     }
 
-    /** Links of type perf_event (uprobes, uretprobes) whose program name starts with prefix. */
+    /**
+     * Links of type perf_event (uprobes, uretprobes) held by this JVM whose program name starts with
+     * prefix. Only this process's links: another tracer on the host (a second test JVM, a running
+     * service) has links of the same program names.
+     */
     public static long perfEventLinks(String programPrefix) {
         Set<Long> programs = new HashSet<>();
         for (JsonNode program : read(List.of("bpftool", "prog", "show", "-j"))) {
@@ -23,13 +35,44 @@ public final class BpfTool {
                 programs.add(program.get("id").asLong());
             }
         }
-        long links = 0;
-        for (JsonNode link : read(List.of("bpftool", "link", "show", "-j"))) {
-            if ("perf_event".equals(link.path("type").asText()) && programs.contains(link.path("prog_id").asLong())) {
-                links++;
+        return ownLinks().stream()
+                .filter(link -> link.type().startsWith("perf") && programs.contains(link.programId()))
+                .count();
+    }
+
+    private record OwnLink(String type, long programId) {
+    }
+
+    /** The BPF links behind this process's file descriptors, as the kernel describes them in fdinfo. */
+    private static List<OwnLink> ownLinks() {
+        List<OwnLink> links = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                Optional<OwnLink> link = linkBehind(fd);
+                link.ifPresent(links::add);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return links;
+    }
+
+    private static Optional<OwnLink> linkBehind(Path fd) {
+        try {
+            if (!Files.readSymbolicLink(fd).toString().equals("anon_inode:bpf_link")) {
+                return Optional.empty();
+            }
+            Map<String, String> info = new HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString()))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    info.put(line.substring(0, colon), line.substring(colon + 1).strip());
+                }
+            }
+            return Optional.of(new OwnLink(info.getOrDefault("link_type", ""), Long.parseLong(info.getOrDefault("prog_id", "-1"))));
+        } catch (IOException e) {
+            return Optional.empty(); // closed since the directory was listed
+        }
     }
 
     /** Uprobes (bpftool perf) placed on files whose path ends with pathSuffix, by any process. */

@@ -3,8 +3,7 @@ package io.tlsscope.rules.api;
 import io.tlsscope.alerts.RecentAlerts;
 import io.tlsscope.api.AlertView;
 import io.tlsscope.api.EventViews;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,8 +33,10 @@ public class AlertsResource {
             description = "Rule alerts and blind-spot alerts (raised and cleared), at most tlsscope.alerts.recent kept. A rule "
                     + "alert's count and last are brought up to date while its suppression window lasts. The live stream: "
                     + "GET /api/v1/events?type=alert.")
-    public List<AlertView> alerts(@QueryParam("limit") @DefaultValue("100") @Min(1) @Max(10000)
-                                  @Parameter(description = "at most this many (1 to 10000)") int limit) {
-        return recent.latest(limit).stream().map(views::of).toList();
+    public List<AlertView> alerts(@QueryParam("limit") @DefaultValue("100")
+                                  @Pattern(regexp = "[1-9][0-9]{0,3}|10000", message = "limit must be a whole number from 1 to 10000")
+                                  @Parameter(description = "at most this many (1 to 10000)") String limit) {
+        // a String checked here: a query parameter JAX-RS cannot convert would be answered 404, not a 400 naming it
+        return recent.latest(Integer.parseInt(limit)).stream().map(views::of).toList();
     }
 }

@@ -102,6 +102,7 @@ public class RulesResource {
     @Operation(summary = "Check rules without putting them in force (admin)",
             description = "The body has the rules file's shape ({\"rules\": [...]}). Answers which rules compile, or the "
                     + "first problem with its rule, field, line, column and reason.")
+    @APIResponse(responseCode = "200", description = "every rule compiles: their ids")
     @APIResponse(responseCode = "400", description = "a rule does not compile (application/problem+json with field, rule, line, column)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = RuleProblem.class)))
     public ValidationResponse validate(RulesDocument document) throws RuleRejected {
