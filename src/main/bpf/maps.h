@@ -29,7 +29,13 @@ struct go_call {
 	__u32 function;  /* enum tlsscope_function */
 	__s32 nested_fd; /* first fd read or written by the calling thread during the call; -1 none */
 	__u32 entry_tid; /* the thread the call entered on: only its syscalls may name the fd */
-	__u32 pad;
+	/*
+	 * The fd the Go conn named at the entry, -1 none, and its connection then: another goroutine
+	 * may close the connection before this call returns (an HTTP reader seeing "Connection:
+	 * close"), and at the return the conn's fd is -1 and the fd number names no socket.
+	 */
+	__s32 entry_fd;
+	struct tlsscope_conn entry_conn;
 };
 
 /* Key of the SSL* -> fd cache. */

@@ -488,55 +488,6 @@ static __always_inline __u64 stack_abi_goroutine(void)
 	return g;
 }
 
-static __always_inline int enter_go_call(__u64 goroutine, __u64 conn, __u64 buffer, __u32 function)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = goroutine };
-	struct go_call call = {
-		.conn = conn,
-		.buffer = buffer,
-		.start_ns = bpf_ktime_get_ns(),
-		.function = function,
-		.nested_fd = -1,
-		.entry_tid = (__u32)pid_tgid,
-	};
-
-	if (is_self(pid_tgid))
-		return 0;
-	/* a stack-growth restart re-enters at the entry: the same key is overwritten, not leaked */
-	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
-		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
-	bpf_map_update_elem(&go_thread_calls, &pid_tgid, &key, BPF_ANY);
-	mark_tls_call(true);
-	return 0;
-}
-
-SEC("uprobe")
-int go_tls_write_entry(struct pt_regs *ctx)
-{
-	return enter_go_call(ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_WRITE);
-}
-
-SEC("uprobe")
-int go_tls_read_entry(struct pt_regs *ctx)
-{
-	return enter_go_call(ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_READ);
-}
-
-SEC("uprobe")
-int go_tls_write_entry_stack(struct pt_regs *ctx)
-{
-	return enter_go_call(stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
-			     TLSSCOPE_FUNCTION_GO_WRITE);
-}
-
-SEC("uprobe")
-int go_tls_read_entry_stack(struct pt_regs *ctx)
-{
-	return enter_go_call(stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
-			     TLSSCOPE_FUNCTION_GO_READ);
-}
-
 /* c.conn (net.Conn data word) -> *net.TCPConn -> fd *netFD -> pfd.Sysfd, with the build's offsets. */
 static __always_inline __s32 go_conn_fd(__u32 library_id, __u64 conn)
 {
@@ -554,6 +505,66 @@ static __always_inline __s32 go_conn_fd(__u32 library_id, __u64 conn)
 	if (bpf_probe_read_user(&sysfd, sizeof(sysfd), (void *)(net_fd + layout->netfd_sysfd_offset)))
 		return -1;
 	return sysfd >= 0 && sysfd < 0x7fffffff ? (__s32)sysfd : -1;
+}
+
+static __always_inline int enter_go_call(struct pt_regs *ctx, __u64 goroutine, __u64 conn, __u64 buffer,
+					 __u32 function)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
+	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = goroutine };
+	struct go_call *stored;
+	struct go_call call = {
+		.conn = conn,
+		.buffer = buffer,
+		.start_ns = bpf_ktime_get_ns(),
+		.function = function,
+		.nested_fd = -1,
+		.entry_tid = (__u32)pid_tgid,
+		.entry_fd = -1,
+	};
+
+	if (is_self(pid_tgid))
+		return 0;
+	/* a stack-growth restart re-enters at the entry: the same key is overwritten, not leaked */
+	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
+		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
+	stored = bpf_map_lookup_elem(&go_calls, &key);
+	if (stored) {
+		__s32 fd = go_conn_fd(library_id, conn);
+
+		if (fd >= 0 && !find_conn(key.tgid, fd, &stored->entry_conn))
+			stored->entry_fd = fd;
+	}
+	bpf_map_update_elem(&go_thread_calls, &pid_tgid, &key, BPF_ANY);
+	mark_tls_call(true);
+	return 0;
+}
+
+SEC("uprobe")
+int go_tls_write_entry(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_entry(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, ctx->r14, ctx->ax, ctx->bx, TLSSCOPE_FUNCTION_GO_READ);
+}
+
+SEC("uprobe")
+int go_tls_write_entry_stack(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
+			     TLSSCOPE_FUNCTION_GO_WRITE);
+}
+
+SEC("uprobe")
+int go_tls_read_entry_stack(struct pt_regs *ctx)
+{
+	return enter_go_call(ctx, stack_abi_goroutine(), stack_word(ctx, GO_STACK_RECEIVER), stack_word(ctx, GO_STACK_BUFFER),
+			     TLSSCOPE_FUNCTION_GO_READ);
 }
 
 /*
@@ -578,6 +589,11 @@ static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const st
 	} else if (nested >= 0 && !find_conn(tgid, nested, conn)) {
 		candidate = nested;
 		method = TLSSCOPE_FD_NESTED_SYSCALL;
+	} else if (call->entry_fd >= 0) {
+		/* closed by another goroutine during the call: the conn named this socket at the entry */
+		candidate = call->entry_fd;
+		*conn = call->entry_conn;
+		method = TLSSCOPE_FD_GO_CONN;
 	} else {
 		cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
 		candidate = cached ? *cached : -1;

@@ -136,7 +136,8 @@ class GoTlsCaptureTest {
             long pid = cli.pid();
             Await.until(Duration.ofSeconds(20), "the CLI's HTTP request over TLS", () -> !requests(sse, pid).isEmpty());
             JsonNode request = requests(sse, pid).getFirst();
-            assertThat(request.get("fdMethod").asText()).isEqualTo("go-conn");
+            assertThat(request.get("fdMethod").asText()).as("how the request's socket was found: %s; counters %s", request,
+                    given().get("/api/v1/counters").asString()).isEqualTo("go-conn");
             assertThat(request.at("/connection/destination").asText()).isEqualTo("127.0.0.1:" + port);
         } finally {
             if (cli != null) {
