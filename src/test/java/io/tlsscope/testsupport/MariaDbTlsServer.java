@@ -109,6 +109,12 @@ public final class MariaDbTlsServer implements AutoCloseable {
                 + pamService().getFileName() + "'; GRANT ALL ON " + database + ".* TO " + user + "@'127.0.0.1'");
     }
 
+    /** A user that authenticates with mysql_native_password (MariaDB's default for IDENTIFIED BY). */
+    public void addNativePasswordUser(String user, String password, String database) {
+        sql("CREATE DATABASE IF NOT EXISTS " + database + "; CREATE USER " + user + "@'127.0.0.1' IDENTIFIED VIA mysql_native_password"
+                + " USING PASSWORD('" + password + "'); GRANT ALL ON " + database + ".* TO " + user + "@'127.0.0.1'");
+    }
+
     private Path pamService() {
         return Path.of("/etc/pam.d", "tlsscope-" + directory.getFileName());
     }
