@@ -3,12 +3,9 @@ package io.tlsscope.kernel;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 
 import io.tlsscope.bpf.BpfMap;
-import io.tlsscope.bpf.LibbpfRuntime;
 import io.tlsscope.bpf.abi.KernelAbi;
 import io.tlsscope.discovery.LibraryAttacher;
 import io.tlsscope.discovery.LibraryMapping;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,20 +21,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * runs on the discovery thread, readers are request threads.
  */
 final class LibraryCallAccounting implements LibraryAttacher {
-    private static final long SEEN = offset("seen");
-    private static final long CAPTURED = offset("captured");
-    private static final long DROPPED = offset("dropped");
-    private static final long READ_FAILED = offset("read_failed");
-    private static final long FAILED = offset("failed");
+    private static final int FIELDS = (int) (KernelAbi.LIBRARY_CALLS.byteSize() / Long.BYTES);
+    private static final int SEEN = field("seen");
+    private static final int CAPTURED = field("captured");
+    private static final int DROPPED = field("dropped");
+    private static final int READ_FAILED = field("read_failed");
+    private static final int FAILED = field("failed");
 
-    private final BpfMap libraryCalls;
+    private final PerCpuArray libraryCalls;
     private final LibraryAttacher probes;
-    private final int cpus = LibbpfRuntime.possibleCpus();
     /** Baselines of the attached libraries, by id. */
     private final Map<Integer, LibraryCalls> baselines = new ConcurrentHashMap<>();
 
     LibraryCallAccounting(BpfMap libraryCalls, LibraryAttacher probes) {
-        this.libraryCalls = libraryCalls;
+        this.libraryCalls = new PerCpuArray(libraryCalls);
         this.probes = probes;
     }
 
@@ -67,31 +64,14 @@ final class LibraryCallAccounting implements LibraryAttacher {
         return Integer.remainderUnsigned(libraryId, KernelAbi.LIBRARY_SLOTS);
     }
 
-    /** A slot's counts summed over all CPUs (each CPU's value in turn, each 8-byte aligned). */
+    /** A slot's counts summed over all CPUs. */
     private LibraryCalls slot(int libraryId) {
-        long stride = KernelAbi.LIBRARY_CALLS.byteSize();
-        byte[] values = new byte[(int) stride * cpus];
-        if (!libraryCalls.lookup(KernelAbi.u32(slotOf(libraryId)), values)) {
-            return LibraryCalls.NONE;
-        }
-        ByteBuffer perCpu = ByteBuffer.wrap(values).order(ByteOrder.nativeOrder());
-        long seen = 0;
-        long captured = 0;
-        long dropped = 0;
-        long readFailed = 0;
-        long failed = 0;
-        for (int cpu = 0; cpu < cpus; cpu++) {
-            int base = (int) (cpu * stride);
-            seen += perCpu.getLong(base + (int) SEEN);
-            captured += perCpu.getLong(base + (int) CAPTURED);
-            dropped += perCpu.getLong(base + (int) DROPPED);
-            readFailed += perCpu.getLong(base + (int) READ_FAILED);
-            failed += perCpu.getLong(base + (int) FAILED);
-        }
-        return new LibraryCalls(seen, captured, dropped, readFailed, failed, false);
+        long[] sums = libraryCalls.sums(slotOf(libraryId), FIELDS);
+        return new LibraryCalls(sums[SEEN], sums[CAPTURED], sums[DROPPED], sums[READ_FAILED], sums[FAILED], false);
     }
 
-    private static long offset(String field) {
-        return KernelAbi.LIBRARY_CALLS.byteOffset(groupElement(field));
+    /** A field's place among the struct's u64s. */
+    private static int field(String name) {
+        return (int) (KernelAbi.LIBRARY_CALLS.byteOffset(groupElement(name)) / Long.BYTES);
     }
 }

@@ -16,8 +16,6 @@ package io.tlsscope.kernel;
  */
 public record LibraryCalls(long seen, long captured, long dropped, long readFailed, long failed, boolean sharedSlot) {
 
-    static final LibraryCalls NONE = new LibraryCalls(0, 0, 0, 0, 0, false);
-
     LibraryCalls minus(LibraryCalls earlier) {
         return new LibraryCalls(seen - earlier.seen, captured - earlier.captured, dropped - earlier.dropped,
                 readFailed - earlier.readFailed, failed - earlier.failed, sharedSlot);
