@@ -65,7 +65,10 @@ public final class MariaDbTlsServer implements AutoCloseable {
                 "--general-log-file=" + generalLog, "--log-error=" + errorLog, "--skip-log-bin",
                 "--innodb-buffer-pool-size=16M", "--plugin-load-add=auth_ed25519", "--plugin-load-add=auth_pam",
                 // PAM users log in with mysql_clear_password: the password itself crosses the TLS stream
-                "--pam-use-cleartext-plugin=ON")
+                "--pam-use-cleartext-plugin=ON",
+                // a login held at the password request (faults tests) waits while the tracer starts: the
+                // default 10 s for a whole login ended such logins on a loaded machine (SSLEOFError)
+                "--connect-timeout=120")
                 .redirectErrorStream(true).redirectOutput(directory.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (Commands.exitCode(List.of("mariadb-admin", "--no-defaults", "--socket=" + socket, "-u", "root", "ping", "--silent")) != 0) {
