@@ -1,7 +1,6 @@
 package io.tlsscope.faults;
 
 import io.tlsscope.testsupport.Await;
-import io.tlsscope.testsupport.SelfSignedCertificate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -56,24 +54,19 @@ final class HeldLogin implements AutoCloseable {
         reader.start();
     }
 
-    /**
-     * A PostgreSQL login as user with password, which then runs query; with a certificate, TLS
-     * writes of the client's own flood the ring buffer around its startup packet.
-     */
-    static HeldLogin postgres(String name, int port, String user, String password, String query, Optional<SelfSignedCertificate> burst) {
-        return new HeldLogin(name, command("pg-login.py", List.of(Integer.toString(port), user, password, query), burst));
+    /** A PostgreSQL login as user with password, which then runs query. */
+    static HeldLogin postgres(String name, int port, String user, String password, String query) {
+        return new HeldLogin(name, command("pg-login.py", List.of(Integer.toString(port), user, password, query)));
     }
 
     /** A MySQL/MariaDB login (through an auth switch to the user's own plugin) that then runs query. */
-    static HeldLogin mariaDb(String name, int port, String user, String password, String database, String query,
-                             Optional<SelfSignedCertificate> burst) {
-        return new HeldLogin(name, command("mysql-login.py", List.of(Integer.toString(port), user, password, database, query), burst));
+    static HeldLogin mariaDb(String name, int port, String user, String password, String database, String query) {
+        return new HeldLogin(name, command("mysql-login.py", List.of(Integer.toString(port), user, password, database, query)));
     }
 
-    private static List<String> command(String script, List<String> arguments, Optional<SelfSignedCertificate> burst) {
+    private static List<String> command(String script, List<String> arguments) {
         List<String> command = new ArrayList<>(List.of("/usr/bin/python3", FIXTURES.resolve(script).toString()));
         command.addAll(arguments);
-        burst.ifPresent(files -> command.addAll(List.of(files.certificate().toString(), files.key().toString())));
         return command;
     }
 

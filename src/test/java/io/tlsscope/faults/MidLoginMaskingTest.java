@@ -78,7 +78,7 @@ class MidLoginMaskingTest {
                 postgres.addUser(user, password, method);
                 String marker = "after-" + method + "-" + UUID.randomUUID();
                 logins.add(new Login(HeldLogin.postgres("postgres " + method, postgres.port(), user, password,
-                        "SELECT '" + marker + "'", Optional.empty()), marker, postgres.port(), true));
+                        "SELECT '" + marker + "'"), marker, postgres.port(), true));
             }
             String nativePassword = "pw-" + UUID.randomUUID();
             mariaDb.addNativePasswordUser("native_user", nativePassword, "shop");
@@ -87,7 +87,7 @@ class MidLoginMaskingTest {
             for (String[] user : List.of(new String[] {"native_user", nativePassword}, new String[] {"pam_user", pamPassword})) {
                 String marker = "after-" + user[0] + "-" + UUID.randomUUID();
                 logins.add(new Login(HeldLogin.mariaDb("mariadb " + user[0], mariaDb.port(), user[0], user[1], "shop",
-                        "SELECT '" + marker + "'", Optional.empty()), marker, mariaDb.port(), false));
+                        "SELECT '" + marker + "'"), marker, mariaDb.port(), false));
             }
             assertThat(logins).extracting(login -> login.client().awaitWaiting())
                     .containsExactly("3", "5", "10", "mysql_native_password", "mysql_clear_password");
