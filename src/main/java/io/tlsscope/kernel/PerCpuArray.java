@@ -19,7 +19,7 @@ final class PerCpuArray {
         return sums(index, 1)[0];
     }
 
-    /** The u64 fields of one entry (a struct of fields u64s), each summed over all CPUs; zeros when there is no such entry. */
+    /** The u64 fields of one entry (a struct of that many u64s), each summed over all CPUs; zeros when there is no such entry. */
     long[] sums(int index, int fields) {
         // per-CPU values are laid out one per possible CPU, each rounded up to 8 bytes (a struct of u64s is)
         int stride = fields * Long.BYTES;
