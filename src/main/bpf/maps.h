@@ -193,6 +193,50 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Per-library call outcomes, slot = library id % TLSSCOPE_LIBRARY_SLOTS (see tlsscope.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TLSSCOPE_LIBRARY_SLOTS);
+	__type(key, __u32);
+	__type(value, struct tlsscope_library_calls);
+} library_calls SEC(".maps");
+
+/* What became of a call whose return was seen with its entry state; kernel-internal. */
+enum call_outcome {
+	CALL_SEEN,
+	CALL_CAPTURED,
+	CALL_DROPPED,
+	CALL_READ_FAILED,
+	CALL_FAILED,
+};
+
+static __always_inline void count_library_call(__u32 library_id, enum call_outcome outcome)
+{
+	__u32 slot = library_id % TLSSCOPE_LIBRARY_SLOTS;
+	struct tlsscope_library_calls *calls = bpf_map_lookup_elem(&library_calls, &slot);
+
+	if (!calls)
+		return;
+	/* per-CPU slot: no other writer */
+	switch (outcome) {
+	case CALL_SEEN:
+		calls->seen++;
+		break;
+	case CALL_CAPTURED:
+		calls->captured++;
+		break;
+	case CALL_DROPPED:
+		calls->dropped++;
+		break;
+	case CALL_READ_FAILED:
+		calls->read_failed++;
+		break;
+	default:
+		calls->failed++;
+		break;
+	}
+}
+
 static __always_inline void count_in(void *map, __u32 key, __u64 amount)
 {
 	__u64 *value = bpf_map_lookup_elem(map, &key);

@@ -285,6 +285,8 @@ static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, __u8 direct
 struct chunk_loop {
 	__u64 buffer;
 	__u32 captured; /* bytes to emit: min(call_bytes, cap) */
+	__u8 dropped;     /* a record was lost: ring buffer full */
+	__u8 read_failed; /* a chunk's user memory could not be read */
 };
 
 static long emit_chunk(__u32 index, void *context)
@@ -313,6 +315,7 @@ static long emit_chunk(__u32 index, void *context)
 	bounded = (((__u64)length - 1) & (TLSSCOPE_CHUNK_DATA_MAX - 1)) + 1;
 	if (bpf_probe_read_user(event->data, bounded, (void *)(loop->buffer + offset))) {
 		count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
+		loop->read_failed = 1;
 		return 0;
 	}
 	wakeup = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= TLSSCOPE_WAKEUP_BYTES ?
@@ -320,6 +323,7 @@ static long emit_chunk(__u32 index, void *context)
 	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, wakeup)) {
 		count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
 		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
+		loop->dropped = 1;
 	}
 	return 0;
 }
@@ -347,7 +351,7 @@ static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_cal
 /*
  * Fills what every record of a call shares (the caller has set fd, fd_method, layout, ssl,
  * call_start_ns, library_id, direction and function) and emits the call's bytes in chunks, up to
- * the per-call cap; the rest is counted as truncated.
+ * the per-call cap; the rest is counted as truncated. The call's outcome counts for its library.
  */
 static __always_inline void emit_call(struct tlsscope_tls_data_event *event, const struct tlsscope_conn *conn,
 				      __u64 buffer, __u64 bytes)
@@ -374,6 +378,8 @@ static __always_inline void emit_call(struct tlsscope_tls_data_event *event, con
 
 	loop.buffer = buffer;
 	loop.captured = bytes;
+	loop.dropped = 0;
+	loop.read_failed = 0;
 	if (bytes > cap) {
 		loop.captured = cap;
 		event->flags |= TLSSCOPE_FLAG_TRUNCATED;
@@ -385,6 +391,7 @@ static __always_inline void emit_call(struct tlsscope_tls_data_event *event, con
 		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
 	bpf_loop(chunks, emit_chunk, &loop, 0);
 	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
+	count_library_call(event->library_id, loop.dropped ? CALL_DROPPED : loop.read_failed ? CALL_READ_FAILED : CALL_CAPTURED);
 }
 
 /*
@@ -408,14 +415,18 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 			count(TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
+	count_library_call(library_id, CALL_SEEN);
 	bytes = ex_form ? ex_result(ctx, call) : plain_result(ctx);
 	if (bytes == 0 || bytes > 0x7fffffff) {
 		count(TLSSCOPE_CTR_CALLS_FAILED, 1);
+		count_library_call(library_id, CALL_FAILED);
 		goto done;
 	}
 	event = bpf_map_lookup_elem(&scratch, &zero);
-	if (!event)
+	if (!event) {
+		count_library_call(library_id, CALL_DROPPED); /* no room to build a record (cannot happen: per-CPU slot 0) */
 		goto done;
+	}
 	event->fd_method = resolve_fd(pid_tgid >> 32, library_id, direction, call, &fd, &layout, &conn);
 	event->fd = fd;
 	event->layout = layout;
@@ -639,13 +650,17 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 			count(TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
+	count_library_call(library_id, CALL_SEEN);
 	if (bytes <= 0 || bytes > 0x7fffffff || error_type != 0) {
 		count(TLSSCOPE_CTR_GO_CALLS_FAILED, 1);
+		count_library_call(library_id, CALL_FAILED);
 		goto done;
 	}
 	event = bpf_map_lookup_elem(&scratch, &zero);
-	if (!event)
+	if (!event) {
+		count_library_call(library_id, CALL_DROPPED); /* no room to build a record (cannot happen: per-CPU slot 0) */
 		goto done;
+	}
 	event->fd_method = resolve_go_fd(key.tgid, library_id, call, &fd, &conn);
 	event->fd = fd;
 	event->layout = TLSSCOPE_LAYOUT_NONE;

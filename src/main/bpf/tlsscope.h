@@ -21,6 +21,12 @@
 #define TLSSCOPE_MAX_LAYOUTS 16
 /* Event layout index when no layout resolved the fd. */
 #define TLSSCOPE_LAYOUT_NONE 255
+/*
+ * Slots of the library_calls map. Library ids are never reused, so they are folded in: id N counts
+ * in slot N % TLSSCOPE_LIBRARY_SLOTS; user space subtracts what a slot held when the library was
+ * attached, and knows when two attached libraries share a slot.
+ */
+#define TLSSCOPE_LIBRARY_SLOTS 1024
 
 enum tlsscope_event_type {
 	TLSSCOPE_EVENT_TLS_DATA = 1,
@@ -99,6 +105,20 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_CONN_STALE = 27,         /* conns entries whose fd now names another socket, relearned */
 	TLSSCOPE_CTR_COUNT = 28,
 };
+
+/*
+ * library_calls map value (per CPU): what became of the SSL/Go calls of one library slot. Every
+ * return seen with its entry state counts in seen, then in exactly one of the other four, so
+ * seen = captured + dropped + read_failed + failed whenever no call is between the two steps.
+ */
+struct tlsscope_library_calls {
+	__u64 seen;
+	__u64 captured;    /* every record of the call emitted */
+	__u64 dropped;     /* a record of the call lost: the ring buffer was full */
+	__u64 read_failed; /* a chunk of the call unreadable in user memory (and none dropped) */
+	__u64 failed;      /* the call returned an error or moved nothing: no data */
+};
+_Static_assert(sizeof(struct tlsscope_library_calls) == 40, "tlsscope_library_calls layout");
 
 /* TCP endpoints of a socket from its own point of view: source is local, destination remote. */
 struct tlsscope_tuple {

@@ -2,6 +2,7 @@ package io.tlsscope.api;
 
 import io.tlsscope.discovery.LibraryAttacher;
 import io.tlsscope.discovery.LibrarySnapshot;
+import io.tlsscope.kernel.LibraryCalls;
 import io.tlsscope.openssl.LayoutChoice;
 import io.tlsscope.tracer.LibraryStatus;
 import java.util.List;
@@ -14,13 +15,15 @@ import java.util.List;
  * @param kind         openssl, static-openssl or go
  * @param layoutSource detected, forced, scan or off
  * @param hooksEnabled false while an operator has switched this library's probes off (Go hooks)
- * @param calls        SSL calls captured through this library's probes
+ * @param calls        SSL calls captured through this library's probes (received by the service)
  * @param bytes        plaintext bytes captured
+ * @param kernelCalls  what the kernel counted of the calls through this library since it was attached:
+ *                     seen = captured + dropped + readFailed + failed; absent when not attached
  */
 public record LibraryResponse(int id, String device, long inode, List<String> paths, String kind, String family,
                               String version, String layout, String layoutSource, String layoutReason,
                               List<Integer> pids, List<String> probes, boolean hooksEnabled, String attachError,
-                              long calls, long bytes) {
+                              long calls, long bytes, LibraryCalls kernelCalls) {
 
     static LibraryResponse of(LibraryStatus status) {
         LibrarySnapshot library = status.library();
@@ -30,6 +33,6 @@ public record LibraryResponse(int id, String device, long inode, List<String> pa
                 library.kind().jsonName(), attached == null ? null : attached.family(), attached == null ? null : attached.version(),
                 layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
                 layout == null ? null : layout.reason(), library.pids(), attached == null ? List.of() : attached.probes(),
-                library.hooksEnabled(), library.attachError(), status.traffic().calls(), status.traffic().bytes());
+                library.hooksEnabled(), library.attachError(), status.traffic().calls(), status.traffic().bytes(), status.kernelCalls());
     }
 }

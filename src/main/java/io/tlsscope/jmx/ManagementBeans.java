@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.tlsscope.counters.CounterCatalogue;
 import io.tlsscope.counters.CounterValue;
 import io.tlsscope.discovery.LibraryAttacher;
+import io.tlsscope.kernel.LibraryCalls;
 import io.tlsscope.tracer.LibraryStatus;
 import io.tlsscope.tracer.TracerControl;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,10 +75,16 @@ public class ManagementBeans {
 
     private static String summary(LibraryStatus status) {
         LibraryAttacher.AttachedLibrary attached = status.library().attached();
-        return "inode=%d kind=%s version=%s layout=%s (%s) paths=%s".formatted(status.library().key().inode(),
+        return "inode=%d kind=%s version=%s layout=%s (%s) calls %s paths=%s".formatted(status.library().key().inode(),
                 status.library().kind().jsonName(), attached == null ? null : attached.version(),
                 status.layout() == null ? null : status.layout().layoutName(),
-                status.layout() == null ? null : status.layout().source().jsonName(), status.library().paths());
+                status.layout() == null ? null : status.layout().source().jsonName(), kernelCalls(status.kernelCalls()),
+                status.library().paths());
+    }
+
+    private static String kernelCalls(LibraryCalls calls) {
+        return calls == null ? "none" : "seen=%d captured=%d dropped=%d readFailed=%d failed=%d%s".formatted(calls.seen(),
+                calls.captured(), calls.dropped(), calls.readFailed(), calls.failed(), calls.sharedSlot() ? " (slot shared)" : "");
     }
 
     /** The Go switch; a refusal (tracing down, unknown inode) reaches the JMX client as its message. */

@@ -40,7 +40,7 @@ public final class KernelSession implements AutoCloseable {
     private final KernelCounters counters;
     private final KernelLayoutTable layouts;
     private final OpenSslAttacher openSsl;
-    private final LibraryAttacher attacher;
+    private final LibraryCallAccounting attacher;
     private volatile RingBufferReader reader;
     private volatile boolean closed;
 
@@ -53,7 +53,7 @@ public final class KernelSession implements AutoCloseable {
         this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         layouts.fill();
         this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn());
-        this.attacher = new AttacherByKind(openSsl, new GoTlsAttacher(object));
+        this.attacher = new LibraryCallAccounting(object.map("library_calls"), new AttacherByKind(openSsl, new GoTlsAttacher(object)));
     }
 
     /**
@@ -133,6 +133,11 @@ public final class KernelSession implements AutoCloseable {
     /** Puts the probes on library inodes (OpenSSL or Go); discovery calls it once per inode. */
     public LibraryAttacher attacher() {
         return attacher;
+    }
+
+    /** What became of the calls made through an attached library since it was attached (the kernel's count); empty for others. */
+    public Optional<LibraryCalls> libraryCalls(int libraryId) {
+        return closed ? Optional.empty() : attacher.of(libraryId);
     }
 
     /** The struct-layout choice of an attached OpenSSL library. */

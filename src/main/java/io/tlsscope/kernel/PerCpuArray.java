@@ -6,7 +6,7 @@ import io.tlsscope.bpf.abi.KernelAbi;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A per-CPU array map of u64 counters, read as sums over all possible CPUs. */
+/** A per-CPU array map of u64 counters (or of structs of them), read as sums over all possible CPUs. */
 final class PerCpuArray {
     private final BpfMap map;
     private final int cpus = LibbpfRuntime.possibleCpus();
@@ -16,16 +16,24 @@ final class PerCpuArray {
     }
 
     long sum(int index) {
-        // per-CPU values are laid out one per possible CPU, each rounded up to 8 bytes
-        byte[] values = new byte[Long.BYTES * cpus];
+        return sums(index, 1)[0];
+    }
+
+    /** The u64 fields of one entry (a struct of that many u64s), each summed over all CPUs; zeros when there is no such entry. */
+    long[] sums(int index, int fields) {
+        // per-CPU values are laid out one per possible CPU, each rounded up to 8 bytes (a struct of u64s is)
+        int stride = fields * Long.BYTES;
+        byte[] values = new byte[stride * cpus];
+        long[] sums = new long[fields];
         if (!map.lookup(KernelAbi.u32(index), values)) {
-            return 0;
+            return sums;
         }
         ByteBuffer perCpu = ByteBuffer.wrap(values).order(ByteOrder.nativeOrder());
-        long sum = 0;
         for (int cpu = 0; cpu < cpus; cpu++) {
-            sum += perCpu.getLong(cpu * Long.BYTES);
+            for (int field = 0; field < fields; field++) {
+                sums[field] += perCpu.getLong(cpu * stride + field * Long.BYTES);
+            }
         }
-        return sum;
+        return sums;
     }
 }

@@ -28,6 +28,15 @@ public interface ProtocolSession {
     /** Captured bytes of one direction were lost, how many unknown: resynchronise and forget what was in flight. */
     void gap(boolean frontendSide);
 
+    /**
+     * Whether this session's own masks are known to cover every credential from here on: it saw the
+     * connection's login start, or the connection has since proven to be past authentication. A
+     * session recognised from a message in the middle of a stream is a guess (the bytes may be
+     * another protocol's login that only looks like a message), so until then the stage also applies
+     * the fail-closed mask for connections it does not know, before the session sees the bytes.
+     */
+    boolean masksExact();
+
     /** Times a direction could not be framed and was resynchronised. */
     long desyncs();
 

@@ -51,7 +51,8 @@ public class ProtocolStage implements CounterSource {
     private static final Counter UNRECOGNISED = Counter.total("decoder.unrecognised-connections",
             "connections left to the raw stream: their first calls were neither PostgreSQL nor MySQL");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
-            "calls of connections whose protocol was not recognised in which possible credentials were blanked (fail closed)");
+            "calls in which possible credentials were blanked because the connection's protocol was not recognised, or was "
+                    + "recognised only from the middle of its stream and the connection was not yet past authentication (fail closed)");
 
     private final ConnectionOpenings openings = new ConnectionOpenings(Recognition.OPENING_BYTES);
     /** What is known of each recognised connection, for readers on other threads. */
@@ -102,25 +103,38 @@ public class ProtocolStage implements CounterSource {
         }
         int direction = event.direction() == Direction.WRITE ? 0 : 1;
         boolean callsMissing = noteCall(connection, event);
+        boolean chunkMissing = noteChunk(connection, event, direction);
+        if (callsMissing) {
+            connection.unrecognised.gap(0); // which direction lost a call is unknown: both
+            connection.unrecognised.gap(1);
+        } else if (chunkMissing) {
+            connection.unrecognised.gap(direction);
+        }
         byte[] earlier = connection.session == null ? recognise(key, connection, event) : null;
-        if (connection.session == null) {
+        ProtocolSession session = connection.session;
+        if (session == null || !session.masksExact()) {
+            // not known, or only guessed from the middle of a stream: blank what could be credentials before anyone reads
             if (connection.unrecognised.apply(event.data(), direction)) {
                 blankedUnrecognised.incrementAndGet();
             }
-            return List.of();
+            if (session == null) {
+                return List.of();
+            }
         }
-        ProtocolSession session = connection.session;
         long desyncsBefore = session.desyncs();
+        boolean frontendBytes = (direction == 0) == connection.clientSide;
         try {
             if (callsMissing) {
                 session.gap(true); // which direction lost a call is unknown: both resynchronise
                 session.gap(false);
+            } else if (chunkMissing) {
+                session.gap(frontendBytes);
             }
-            decode(connection, event, direction, earlier);
+            decode(session, event, frontendBytes, earlier);
         } catch (RuntimeException e) {
             // a decoder bug must not stop the capture, nor leave the bytes unmasked: the direction is lost
             failures.incrementAndGet();
-            session.gap(event.direction() == Direction.WRITE == connection.clientSide);
+            session.gap(frontendBytes);
             LOG.debugf(e, "decoding an event of pid %d failed", event.pid());
         }
         desyncs.addAndGet(session.desyncs() - desyncsBefore);
@@ -149,6 +163,13 @@ public class ProtocolStage implements CounterSource {
         }
         callGaps.addAndGet(missing);
         return true;
+    }
+
+    /** Whether a chunk of the call in this direction was lost before this one (records of one call come in order). */
+    private static boolean noteChunk(Connection connection, TlsDataEvent event, int direction) {
+        boolean missing = event.chunkSequence() != connection.nextChunk[direction] && event.chunkSequence() != 0;
+        connection.nextChunk[direction] = event.lastChunk() ? 0 : event.chunkSequence() + 1;
+        return missing;
     }
 
     /** The kernel ended a connection id (SSL_free, or its SSL object moved to another socket): its state goes. */
@@ -209,14 +230,8 @@ public class ProtocolStage implements CounterSource {
         return opening.earlierBytes();
     }
 
-    private static void decode(Connection connection, TlsDataEvent event, int direction, byte[] earlier) {
-        ProtocolSession session = connection.session;
-        boolean frontendBytes = (direction == 0) == connection.clientSide;
+    private static void decode(ProtocolSession session, TlsDataEvent event, boolean frontendBytes, byte[] earlier) {
         Instant time = event.time();
-        if (event.chunkSequence() != connection.nextChunk[direction] && event.chunkSequence() != 0) {
-            session.gap(frontendBytes); // a chunk of this call was lost
-        }
-        connection.nextChunk[direction] = event.lastChunk() ? 0 : event.chunkSequence() + 1;
         if (earlier != null && earlier.length > 0) {
             feed(session, frontendBytes, earlier, time);
         }

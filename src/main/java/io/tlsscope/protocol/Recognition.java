@@ -40,8 +40,11 @@ public final class Recognition {
         if (postgresMessage(opening)) {
             return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, false));
         }
-        if (MySqlSession.startsWithHandshakeResponse(opening) || MySqlSession.plausibleCommandCall(opening)) {
-            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink));
+        if (MySqlSession.startsWithHandshakeResponse(opening)) {
+            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, true));
+        }
+        if (MySqlSession.plausibleCommandCall(opening)) {
+            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, false));
         }
         return Optional.empty();
     }

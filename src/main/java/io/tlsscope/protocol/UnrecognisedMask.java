@@ -10,6 +10,9 @@ import java.util.Arrays;
  * plausible length) or a MySQL/MariaDB authentication packet (a packet of sequence 1-255 that is
  * the whole call, or whose header is the whole call, as servers read headers first) is blanked,
  * its body followed into the next calls. A false match only blanks bytes of a raw event.
+ * After bytes were lost (a call or a chunk missing from the kernel's numbering), the next call of
+ * the direction is blanked whole: it may be the body of an authentication packet whose header was
+ * in the lost call (MySQL/MariaDB servers read a packet's header and its body in two calls).
  * One per connection, on the capture thread.
  */
 final class UnrecognisedMask {
@@ -20,9 +23,22 @@ final class UnrecognisedMask {
 
     /** Bytes of a secret body still to come, per direction (0 write, 1 read). */
     private final long[] secretLeft = new long[2];
+    /** Whether bytes of the direction were lost just before its next call. */
+    private final boolean[] afterGap = new boolean[2];
+
+    /** Bytes of the direction (0 write, 1 read) were lost: its next call is blanked whole. */
+    void gap(int direction) {
+        afterGap[direction] = true;
+    }
 
     /** Blanks, in place, what could be credentials in one call's bytes; returns whether anything was. */
     boolean apply(byte[] data, int direction) {
+        if (afterGap[direction]) {
+            afterGap[direction] = false;
+            Arrays.fill(data, BodyMask.BLANK);
+            secretLeft[direction] = Math.max(0, secretLeft[direction] - data.length);
+            return true;
+        }
         int position = 0;
         boolean blanked = false;
         if (secretLeft[direction] > 0) {

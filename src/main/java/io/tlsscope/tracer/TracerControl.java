@@ -46,7 +46,7 @@ public class TracerControl {
 
     private LibraryStatus status(Tracer.Running running, LibrarySnapshot library) {
         LayoutChoice layout = library.kind().isOpenSsl() ? running.kernel().layout(library.id()).orElse(null) : null;
-        return new LibraryStatus(library, layout, pipeline.traffic(library.id()));
+        return new LibraryStatus(library, layout, pipeline.traffic(library.id()), running.kernel().libraryCalls(library.id()).orElse(null));
     }
 
     /**

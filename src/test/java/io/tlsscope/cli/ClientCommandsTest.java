@@ -58,7 +58,8 @@ class ClientCommandsTest {
     private void librariesListed(long inode) throws Exception {
         Run table = run(new LibrariesCommand(), client(TestTokens.VIEWER));
         assertThat(table.exit()).as(table.err()).isZero();
-        assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("INODE").contains("LAYOUT");
+        assertThat(table.out().lines().findFirst().orElseThrow()).startsWith("INODE").contains("LAYOUT")
+                .contains("SEEN").contains("CAPTURED").contains("DROPPED").contains("READ-FAILED").contains("FAILED");
         assertThat(table.out()).contains(Long.toString(inode)).contains("openssl-3.0").contains("libssl.so.3");
 
         Run json = run(new LibrariesCommand(), client(TestTokens.VIEWER, "--json"));
@@ -67,6 +68,11 @@ class ClientCommandsTest {
         List<Long> inodes = new ArrayList<>();
         libraries.forEach(library -> inodes.add(library.get("inode").asLong()));
         assertThat(inodes).contains(inode);
+        libraries.forEach(library -> {
+            if (library.get("inode").asLong() == inode) {
+                assertThat(library.at("/kernelCalls/seen").isIntegralNumber()).as("kernel call counts of %s", library).isTrue();
+            }
+        });
 
         Run counters = run(new CountersCommand(), client(TestTokens.VIEWER, "--all"));
         assertThat(counters.exit()).isZero();

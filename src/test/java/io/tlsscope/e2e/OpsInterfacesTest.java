@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.tlsscope.testsupport.FreePort;
+import io.tlsscope.testsupport.LibsslUser;
 import io.tlsscope.testsupport.LogLines;
 import io.tlsscope.testsupport.TracerApi;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -61,10 +64,15 @@ class OpsInterfacesTest {
             assertThat((Long) published.get("value")).isGreaterThanOrEqualTo(0L);
             assertThat(counters.size()).isEqualTo(given().get("/api/v1/counters").jsonPath().getList("name").size());
 
-            String[] libraries = (String[]) connection.getAttribute(new ObjectName("io.tlsscope:type=Libraries"), "Libraries");
-            List<Long> inodes = given().get("/api/v1/libraries").jsonPath().getList("inode", Long.class);
-            assertThat(libraries).hasSize(inodes.size());
-            inodes.forEach(inode -> assertThat(String.join("\n", libraries)).contains("inode=" + inode));
+            try (LibsslUser user = LibsslUser.start()) { // an attached library: its line has the kernel's call counts
+                String[] libraries = (String[]) connection.getAttribute(new ObjectName("io.tlsscope:type=Libraries"), "Libraries");
+                List<Long> inodes = given().get("/api/v1/libraries").jsonPath().getList("inode", Long.class);
+                assertThat(libraries).hasSize(inodes.size());
+                inodes.forEach(inode -> assertThat(String.join("\n", libraries)).contains("inode=" + inode));
+                long systemLibssl = (Long) Files.readAttributes(Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3"), "unix:ino").get("ino");
+                assertThat(libraries).anyMatch(line -> line.startsWith("inode=" + systemLibssl + " ")
+                        && line.matches(".* calls seen=\\d+ captured=\\d+ dropped=\\d+ readFailed=\\d+ failed=\\d+ .*"));
+            }
 
             ObjectName goHooks = new ObjectName("io.tlsscope:type=GoHooks");
             try {

@@ -292,7 +292,7 @@ class RuleEngineTest {
         TcpTuple tuple = new TcpTuple(new InetSocketAddress("127.0.0.1", 40002), new InetSocketAddress("127.0.0.1", 3306));
         ConnectionInfo connection = new ConnectionInfo(2, 7000, comm, side.equals("client") ? tuple : new TcpTuple(tuple.destination(), tuple.source()),
                 "mysql", null, null, null);
-        return RecordedCalls.replay("mysql/" + fixture, side, 0, sink -> new MySqlSession(side, connection, sink));
+        return RecordedCalls.replay("mysql/" + fixture, side, 0, sink -> new MySqlSession(side, connection, sink, true));
     }
 
     static QueryEvent with(QueryEvent event, String statement) {

@@ -65,7 +65,10 @@ public final class MariaDbTlsServer implements AutoCloseable {
                 "--general-log-file=" + generalLog, "--log-error=" + errorLog, "--skip-log-bin",
                 "--innodb-buffer-pool-size=16M", "--plugin-load-add=auth_ed25519", "--plugin-load-add=auth_pam",
                 // PAM users log in with mysql_clear_password: the password itself crosses the TLS stream
-                "--pam-use-cleartext-plugin=ON")
+                "--pam-use-cleartext-plugin=ON",
+                // a login held at the password request (faults tests) waits while the tracer starts: the
+                // default 10 s for a whole login ended such logins on a loaded machine (SSLEOFError)
+                "--connect-timeout=120")
                 .redirectErrorStream(true).redirectOutput(directory.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (Commands.exitCode(List.of("mariadb-admin", "--no-defaults", "--socket=" + socket, "-u", "root", "ping", "--silent")) != 0) {
@@ -107,6 +110,12 @@ public final class MariaDbTlsServer implements AutoCloseable {
         Files.writeString(pamService(), "auth required pam_exec.so expose_authtok quiet " + check + "\naccount required pam_permit.so\n");
         sql("CREATE DATABASE IF NOT EXISTS " + database + "; CREATE USER " + user + "@'127.0.0.1' IDENTIFIED VIA pam USING '"
                 + pamService().getFileName() + "'; GRANT ALL ON " + database + ".* TO " + user + "@'127.0.0.1'");
+    }
+
+    /** A user that authenticates with mysql_native_password (MariaDB's default for IDENTIFIED BY). */
+    public void addNativePasswordUser(String user, String password, String database) {
+        sql("CREATE DATABASE IF NOT EXISTS " + database + "; CREATE USER " + user + "@'127.0.0.1' IDENTIFIED VIA mysql_native_password"
+                + " USING PASSWORD('" + password + "'); GRANT ALL ON " + database + ".* TO " + user + "@'127.0.0.1'");
     }
 
     private Path pamService() {

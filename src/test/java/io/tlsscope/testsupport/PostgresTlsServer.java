@@ -24,6 +24,8 @@ public final class PostgresTlsServer implements AutoCloseable {
     private final Path log;
     private final int port;
     private Process postmaster;
+    /** pg_hba lines of the users that must authenticate, in the order they were added. */
+    private final List<String> authenticatedUsers = new ArrayList<>();
 
     private PostgresTlsServer(Path directory, int port) {
         this.directory = directory;
@@ -126,14 +128,21 @@ public final class PostgresTlsServer implements AutoCloseable {
 
     /** A login role that must authenticate with a cleartext password (pg_hba method "password"). */
     public void addPasswordUser(String user, String password) throws IOException {
+        addUser(user, password, "password");
+    }
+
+    /**
+     * A login role that must authenticate with the pg_hba method given: "password" (cleartext),
+     * "md5" (its password is stored as md5 for that) or "scram-sha-256".
+     */
+    public void addUser(String user, String password, String hbaMethod) throws IOException {
         Path psql = BIN.resolve("psql");
+        String encryption = hbaMethod.equals("md5") ? "md5" : "scram-sha-256";
         asPostgres(psql.toString(), "-X", "-q", "-h", directory.toString(), "-p", Integer.toString(port), "-d", "postgres",
-                "-c", "CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
-        Files.writeString(dataDir.resolve("pg_hba.conf"), """
-                local all all trust
-                hostssl all %s 127.0.0.1/32 password
-                hostssl all all 127.0.0.1/32 trust
-                """.formatted(user));
+                "-c", "SET password_encryption = '" + encryption + "'; CREATE ROLE " + user + " LOGIN PASSWORD '" + password + "'");
+        authenticatedUsers.add("hostssl all " + user + " 127.0.0.1/32 " + hbaMethod + "\n");
+        Files.writeString(dataDir.resolve("pg_hba.conf"), "local all all trust\n" + String.join("", authenticatedUsers)
+                + "hostssl all all 127.0.0.1/32 trust\n");
         asPostgres(psql.toString(), "-X", "-q", "-h", directory.toString(), "-p", Integer.toString(port), "-d", "postgres",
                 "-c", "SELECT pg_reload_conf()");
     }

@@ -28,8 +28,18 @@ public final class KernelAbi {
     public static final int MAX_LAYOUTS = 16;
     /** TLSSCOPE_LAYOUT_NONE: the event's fd was not found through a layout. */
     public static final int LAYOUT_NONE = 255;
+    /** TLSSCOPE_LIBRARY_SLOTS: slots of the library_calls map; library id N counts in slot N % LIBRARY_SLOTS. */
+    public static final int LIBRARY_SLOTS = 1024;
     /** TLSSCOPE_LAYOUT_FORCED in struct tlsscope_layout_choice flags. */
     public static final int LAYOUT_FORCED = 1;
+
+    /** struct tlsscope_library_calls (40 bytes), one per CPU in each library_calls slot. */
+    public static final StructLayout LIBRARY_CALLS = structLayout(
+            JAVA_LONG.withName("seen"),
+            JAVA_LONG.withName("captured"),
+            JAVA_LONG.withName("dropped"),
+            JAVA_LONG.withName("read_failed"),
+            JAVA_LONG.withName("failed"));
 
     /** struct tlsscope_tuple (40 bytes). */
     public static final StructLayout TUPLE = structLayout(

@@ -45,6 +45,8 @@ public final class MySqlSession implements ProtocolSession {
      * command, its packets are credentials, and frontend bytes that cannot be framed are blanked whole.
      */
     private boolean authenticating = true;
+    /** Whether the connection was recognised from its HandshakeResponse (else from a command in mid-stream). */
+    private final boolean sawLogin;
 
     /** A server-side prepared statement; parameter types are remembered from the last execution. */
     static final class PreparedStatement {
@@ -64,13 +66,19 @@ public final class MySqlSession implements ProtocolSession {
         }
     }
 
-    /** @param side "client" or "server": which end of the connection the traced process is */
-    public MySqlSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink) {
+    /**
+     * @param side     "client" or "server": which end of the connection the traced process is
+     * @param sawLogin whether the connection was recognised from its HandshakeResponse (false: from
+     *                 a command, the connection being older than the capture)
+     */
+    public MySqlSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean sawLogin) {
         this.side = side;
         this.connection = connection;
         this.sink = sink;
+        this.sawLogin = sawLogin;
         frontend.blankWhileLost(true);
     }
+
 
     @Override
     public void frontend(byte[] call, Instant time) {
@@ -124,10 +132,21 @@ public final class MySqlSession implements ProtocolSession {
         frontend.blankWhileLost(underWay);
     }
 
+    /**
+     * Bytes were lost: a lost call may have been a COM_CHANGE_USER, so the connection is taken to be
+     * authenticating again until its next command (fail closed: the client's answer to an auth switch
+     * would otherwise pass as LOCAL INFILE data, unmasked).
+     */
     @Override
     public void gap(boolean frontendSide) {
         (frontendSide ? frontend : backend).gap();
         pending.clear();
+        authenticating(true);
+    }
+
+    @Override
+    public boolean masksExact() {
+        return sawLogin || !authenticating;
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class PgSession implements ProtocolSession {
     private static final int ROW_DESCRIPTION_FIELD_TAIL = 4 + 2 + 4 + 2 + 4 + 2;
 
     private final PgStream frontend;
+    /** Whether the connection was recognised from its startup packet (else from a message in mid-stream). */
+    private final boolean sawStartup;
     private final PgStream backend = new PgStream(false, false);
     private final Consumer<QueryEvent> sink;
     private final String side;
@@ -96,6 +98,7 @@ public final class PgSession implements ProtocolSession {
         this.connection = connection;
         this.sink = sink;
         this.frontend = new PgStream(true, startupFirst);
+        this.sawStartup = startupFirst;
         frontend.blankWhileLost(true);
     }
 
@@ -141,6 +144,11 @@ public final class PgSession implements ProtocolSession {
             pastAuthentication = true;
             frontend.blankWhileLost(false);
         }
+    }
+
+    @Override
+    public boolean masksExact() {
+        return sawStartup || pastAuthentication;
     }
 
     @Override

@@ -31,6 +31,7 @@ class KernelAbiTest {
                 Map.entry("tlsscope_layout_choice", KernelAbi.LAYOUT_CHOICE),
                 Map.entry("tlsscope_set_fds", KernelAbi.SET_FDS),
                 Map.entry("tlsscope_go_layout", KernelAbi.GO_LAYOUT),
+                Map.entry("tlsscope_library_calls", KernelAbi.LIBRARY_CALLS),
                 Map.entry("tlsscope_config", KernelAbi.CONFIG));
 
     @Test
@@ -109,7 +110,8 @@ class KernelAbiTest {
                 .containsEntry("CHUNK_DATA_MAX", KernelAbi.CHUNK_DATA_MAX)
                 .containsEntry("MAX_CHUNKS_PER_CALL", KernelAbi.MAX_CHUNKS_PER_CALL)
                 .containsEntry("MAX_LAYOUTS", KernelAbi.MAX_LAYOUTS)
-                .containsEntry("LAYOUT_NONE", KernelAbi.LAYOUT_NONE);
+                .containsEntry("LAYOUT_NONE", KernelAbi.LAYOUT_NONE)
+                .containsEntry("LIBRARY_SLOTS", KernelAbi.LIBRARY_SLOTS);
         assertThat(enumValues("tlsscope_layout_choice_flags", "TLSSCOPE_LAYOUT_")).containsEntry("FORCED", KernelAbi.LAYOUT_FORCED);
     }
 

@@ -32,7 +32,7 @@ class ProtocolFuzzTest {
 
     @FuzzTest
     void mysqlSession(byte[] input) {
-        replay(input, new MySqlSession("client", connection("mysql"), event -> { }));
+        replay(input, new MySqlSession("client", connection("mysql"), event -> { }, true));
     }
 
     /**
@@ -86,7 +86,7 @@ class ProtocolFuzzTest {
         byte[] auth = new byte[authLength];
         Arrays.fill(auth, (byte) 0x5A);
         byte[] handshake = handshakeResponse("fuzz", auth);
-        MySqlSession session = new MySqlSession("client", connection("mysql"), event -> { });
+        MySqlSession session = new MySqlSession("client", connection("mysql"), event -> { }, true);
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         feedFrontend(input, handshake, call -> {
             session.frontend(call, Instant.EPOCH);

@@ -106,7 +106,7 @@ class MySqlSessionTest {
     @Test
     void garbageDesynchronisesWithoutThrowingAndTheNextCommandIsDecoded() {
         List<QueryEvent> events = new java.util.ArrayList<>();
-        MySqlSession session = new MySqlSession("client", connection(), events::add);
+        MySqlSession session = new MySqlSession("client", connection(), events::add, true);
         session.frontend(new byte[] {5, 0, 0, 0, (byte) 0x99, 1, 2, 3, 4}, java.time.Instant.EPOCH); // no such command
         assertThat(session.desyncs()).isEqualTo(1);
         session.frontend(new byte[] {3, 0, 0, 0}, java.time.Instant.EPOCH); // a header alone is no resync point
@@ -135,7 +135,7 @@ class MySqlSessionTest {
     }
 
     static List<QueryEvent> replay(String fixture, String side, int pieceSize) {
-        return RecordedCalls.replay(fixture, side, pieceSize, sink -> new MySqlSession(side, connection(), sink));
+        return RecordedCalls.replay(fixture, side, pieceSize, sink -> new MySqlSession(side, connection(), sink, true));
     }
 
     static ConnectionInfo connection() {

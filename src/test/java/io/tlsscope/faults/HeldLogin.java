@@ -1,0 +1,128 @@
+package io.tlsscope.faults;
+
+import io.tlsscope.testsupport.Await;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A database login held at the password request: a python3 client speaking the wire protocol by
+ * hand over TLS (fixtures/faults/pg-login.py, mysql-login.py) has sent its startup (PostgreSQL
+ * startup packet, MySQL HandshakeResponse) and waits, until {@link #proceed()}, to answer the
+ * server's authentication request. It then logs in, runs one query and ends. The client names
+ * every credential it puts on the wire (password, md5 answer, SCRAM proof, native-password
+ * scramble), so a test can search for exactly those bytes.
+ */
+final class HeldLogin implements AutoCloseable {
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/faults");
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Process process;
+    private final Writer input;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean outputEnded;
+
+    private HeldLogin(String name, List<String> command) {
+        this.name = name;
+        try {
+            this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("start " + command + ": " + e.getMessage(), e);
+        }
+        this.input = process.outputWriter(StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone: what it said is in lines
+            }
+            outputEnded = true;
+        }, "held-login-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A PostgreSQL login as user with password, which then runs query. */
+    static HeldLogin postgres(String name, int port, String user, String password, String query) {
+        return new HeldLogin(name, command("pg-login.py", List.of(Integer.toString(port), user, password, query)));
+    }
+
+    /** A MySQL/MariaDB login (through an auth switch to the user's own plugin) that then runs query. */
+    static HeldLogin mariaDb(String name, int port, String user, String password, String database, String query) {
+        return new HeldLogin(name, command("mysql-login.py", List.of(Integer.toString(port), user, password, database, query)));
+    }
+
+    private static List<String> command(String script, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", FIXTURES.resolve(script).toString()));
+        command.addAll(arguments);
+        return command;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the client holds at the password request; returns what the server asked for. */
+    String awaitWaiting() {
+        return awaitLine("waiting ").substring("waiting ".length());
+    }
+
+    /** Lets the client answer the authentication request. */
+    void proceed() {
+        try {
+            input.write("go\n");
+            input.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": the client is gone: " + lines, e);
+        }
+    }
+
+    /** Waits until the client logged in, ran its query and ended; returns the query's result. */
+    String awaitResult() {
+        awaitLine("done");
+        return lines.stream().filter(line -> line.startsWith("result ")).map(line -> line.substring("result ".length()))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no result: " + lines));
+    }
+
+    /** Every credential the client put on the wire (or was about to), as bytes. */
+    List<byte[]> secrets() {
+        return lines.stream().filter(line -> line.startsWith("secret ")).map(line -> HexFormat.of().parseHex(line.substring(7))).toList();
+    }
+
+    private String awaitLine(String prefix) {
+        Await.until(LIMIT, () -> name + " to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
+            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
+                throw new AssertionError(name + " ended saying " + lines);
+            }
+            return lines.stream().anyMatch(line -> line.startsWith(prefix));
+        });
+        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

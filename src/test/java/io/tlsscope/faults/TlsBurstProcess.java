@@ -1,0 +1,96 @@
+package io.tlsscope.faults;
+
+import io.tlsscope.testsupport.Await;
+import io.tlsscope.testsupport.SelfSignedCertificate;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * fixtures/faults/tls_burst.py on its own: a python3 process with a TLS pair on loopback that, when
+ * told, writes 16 KiB records as fast as it can for a while and reports how many SSL_write/SSL_read
+ * calls it made. It loads libssl from libraryDirectory first (LD_LIBRARY_PATH), so a test can give
+ * it a library of its own, and stays alive (its library mapped) until closed.
+ */
+final class TlsBurstProcess implements AutoCloseable {
+    private static final Path SCRIPT = Path.of("src/test/resources/fixtures/faults/tls_burst.py");
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final Writer input;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean outputEnded;
+
+    private TlsBurstProcess(Process process) {
+        this.process = process;
+        this.input = process.outputWriter(StandardCharsets.UTF_8);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone: what it said is in lines
+            }
+            outputEnded = true;
+        }, "tls-burst-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts the process and waits until its TLS pair is connected (no SSL call made yet). */
+    static TlsBurstProcess start(Path libraryDirectory, SelfSignedCertificate certificate, Duration burst) {
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/python3", SCRIPT.toString(), certificate.certificate().toString(),
+                certificate.key().toString(), Double.toString(burst.toMillis() / 1000.0)).redirectErrorStream(true);
+        builder.environment().put("LD_LIBRARY_PATH", libraryDirectory.toString());
+        try {
+            TlsBurstProcess burstProcess = new TlsBurstProcess(builder.start());
+            burstProcess.awaitLine("ready");
+            return burstProcess;
+        } catch (IOException e) {
+            throw new UncheckedIOException("start " + builder.command() + ": " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Lets the burst run; returns the SSL calls it made once it has stopped (all of them returned). */
+    long burst() {
+        try {
+            input.write("go\n");
+            input.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the burst process is gone: " + lines, e);
+        }
+        return Long.parseLong(awaitLine("calls ").substring("calls ".length()));
+    }
+
+    private String awaitLine(String prefix) {
+        Await.until(LIMIT, () -> "the burst process to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
+            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
+                throw new AssertionError("the burst process ended saying " + lines);
+            }
+            return lines.stream().anyMatch(line -> line.startsWith(prefix));
+        });
+        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
