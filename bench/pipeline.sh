@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: bench/pipeline.sh          (PHASE_SECONDS=10 to change; no root, no kernel needed)
+# usage: bench/pipeline.sh          (PHASE_SECONDS=10 PHASES=capture,raw,query to change; no root, no kernel)
 # The capture pipeline without the kernel: recorded pgbench records, built with the kernel's record
 # layout, through decode -> mask/decode statements -> bus -> JSON -> SSE over a loopback socket to a
 # real HTTP client, on the production classes (PipelineBench). Reports events/s per core of CPU time
@@ -17,4 +17,4 @@ source scripts/java-home.sh
 
 "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
-  io.tlsscope.api.PipelineBench "$PHASE_SECONDS"
+  io.tlsscope.api.PipelineBench "$PHASE_SECONDS" "${PHASES:-capture,raw,query}"

@@ -1,22 +1,14 @@
 package io.tlsscope.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.capture.CapturePipeline;
 import io.tlsscope.capture.ProcessEvent;
-import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.events.EventBus;
 import io.tlsscope.events.LibraryRef;
-import io.tlsscope.host.HostIdentity;
 import io.tlsscope.protocol.ProtocolStage;
 import io.tlsscope.testsupport.RecordedCalls;
 import io.tlsscope.testsupport.RingBufferRecords;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -29,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -48,7 +42,7 @@ import java.util.function.Consumer;
  * Per phase: events delivered to the client, and the service's CPU time (the whole process
  * but the client's reading thread: the feeder, event loops, GC and JIT included), as events per
  * second per core of CPU time. "capture" feeds records with no client at all.
- * usage: PipelineBench SECONDS_PER_PHASE
+ * usage: PipelineBench SECONDS_PER_PHASE [PHASES, comma-separated: capture,raw,query]
  */
 public final class PipelineBench {
     private static final int CONNECTIONS = 16;
@@ -60,10 +54,8 @@ public final class PipelineBench {
 
     public static void main(String[] args) throws Exception {
         Duration phase = Duration.ofSeconds(Long.parseLong(args[0]));
-        TlsscopeConfig config = new SmallRyeConfigBuilder().withMapping(TlsscopeConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter()).build()
-                .getConfigMapping(TlsscopeConfig.class);
-        EventBus bus = new EventBus(config);
+        EventStreamServer server = new EventStreamServer(Map.of());
+        EventBus bus = server.bus();
         CapturePipeline pipeline = new CapturePipeline(bus, new ProtocolStage());
         Consumer<ByteBuffer> reader = pipeline.recordsOf(new CapturePipeline.Run() {
             @Override
@@ -75,29 +67,36 @@ public final class PipelineBench {
             public void processEvent(ProcessEvent event) {
             }
         });
-        EventsRoute route = new EventsRoute(bus, new EventViews(new HostIdentity("4f1c5a0e9b2d4c6f8a1b3c5d7e9f0a2b", "bench")),
-                new ObjectMapper(), config);
-        Vertx vertx = Vertx.vertx();
-        Router router = Router.router(vertx);
-        route.register(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get();
         Traffic traffic = new Traffic(reader);
 
         System.out.printf("pipeline bench %s: %d s per phase, %d cores, %s%n", LocalDate.now(), phase.toSeconds(),
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
+        List<String> phases = args.length > 1 ? List.of(args[1].split(",")) : List.of("capture", "raw", "query");
         Duration warmUp = phase.dividedBy(2);
-        measure("warm-up", traffic, bus, server.actualPort(), null, warmUp);
-        measure("warm-up", traffic, bus, server.actualPort(), "raw", warmUp);
-        measure("warm-up", traffic, bus, server.actualPort(), "query", warmUp);
+        for (String name : phases) {
+            measure("warm-up", traffic, bus, server.port(), clientType(name), warmUp);
+        }
         System.out.printf("%-8s %12s %12s %12s %18s %8s%n", "phase", "events", "events/s", "CPU cores", "events/s per core", "drops");
-        Result capture = print(measure("capture", traffic, bus, server.actualPort(), null, phase));
-        Result raw = print(measure("raw", traffic, bus, server.actualPort(), "raw", phase));
-        Result query = print(measure("query", traffic, bus, server.actualPort(), "query", phase));
-        System.out.printf("per core, against capture alone: raw %.3f, query %.3f (query events are one per two records)%n",
-                raw.perCore() / capture.perCore(), query.perCore() / capture.perCore());
-        vertx.close().toCompletionStage().toCompletableFuture().get();
+        Map<String, Result> results = new LinkedHashMap<>();
+        for (String name : phases) {
+            results.put(name, print(measure(name, traffic, bus, server.port(), clientType(name), phase)));
+        }
+        if (results.keySet().containsAll(List.of("capture", "raw", "query"))) {
+            System.out.printf("per core, against capture alone: raw %.3f, query %.3f (query events are one per two records)%n",
+                    results.get("raw").perCore() / results.get("capture").perCore(),
+                    results.get("query").perCore() / results.get("capture").perCore());
+        }
+        server.close();
         System.exit(0);
+    }
+
+    /** The client's type for a phase: capture has none. */
+    private static String clientType(String phase) {
+        return switch (phase) {
+            case "capture" -> null;
+            case "raw", "query" -> phase;
+            default -> throw new IllegalArgumentException("phases are capture, raw and query, not " + phase);
+        };
     }
 
     /** What one phase delivered and cost. */
