@@ -48,8 +48,7 @@ public class EventsRoute {
             Problem.badRequest(invalid.field(), invalid.getMessage()).send(context.response(), json);
             return;
         }
-        // within half the bus's log, so that what a client skips is still there to be checked against its filters
-        int behind = Math.max(1, Math.min(config.sse().clientBufferEvents(), config.sse().replayEvents() / 2));
+        int behind = config.sse().clientBufferEvents();
         EventBus.Resumed resumed = lastEventId < 0
                 ? new EventBus.Resumed(bus.subscribe(behind, filter.predicate()), 0)
                 : bus.resume(lastEventId, behind, filter.predicate());

@@ -124,6 +124,11 @@ final class EventLog {
         return held.id() == id && held.event() != null ? held : GONE;
     }
 
+    /** At most this many events are held. */
+    int maxEvents() {
+        return maxEvents;
+    }
+
     /** The newest id handed out; 0 before the first event. */
     long newest() {
         return claimed.get();

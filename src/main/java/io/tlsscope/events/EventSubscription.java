@@ -7,7 +7,7 @@ import java.util.function.Predicate;
  * One subscriber's place in the bus's {@link EventLog}: a cursor and a filter, applied by the
  * subscriber itself as it reads, so the publisher does nothing per subscriber. A subscriber may fall
  * behind the newest event by at most its capacity (counted in events of every type, before its
- * filter); what lies beyond is skipped, and the events among them that its filter accepts are
+ * filter; cut to half the events the log holds); what lies beyond is skipped, and the events among them that its filter accepts are
  * counted as dropped. Events that fell out of the log before the subscriber looked at them are
  * counted as dropped whether or not they would have matched: nobody can tell any more.
  * <p>
@@ -36,7 +36,8 @@ public final class EventSubscription implements AutoCloseable {
             throw new IllegalArgumentException("subscription capacity must be at least 1, was " + capacity);
         }
         this.log = log;
-        this.capacity = capacity;
+        // within half the log, so that what the subscriber skips is still held to be checked against its filter
+        this.capacity = Math.max(1, Math.min(capacity, log.maxEvents() / 2));
         this.filter = filter;
         this.onClose = onClose;
         this.next = from;

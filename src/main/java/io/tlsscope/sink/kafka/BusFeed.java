@@ -20,10 +20,7 @@ import java.util.List;
  * the headers. Alerts (rules and blind spots) go to the alerts topic.
  */
 final class BusFeed implements EventSource, AutoCloseable {
-    /**
-     * How far the sender may fall behind the bus, in events of every type (half the bus's default
-     * log, so that what it skips is still there to be counted against its filter).
-     */
+    /** How far the sender may fall behind the bus, in events of every type (the bus cuts it to half its log). */
     static final int QUEUE_EVENTS = 1 << 15;
     static final String SCHEMA_VERSION = "1";
 
