@@ -7,6 +7,7 @@ import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.protocol.QueryEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
 record EventFilter(Predicate<StreamEvent> predicate) {
     /**
      * Longest text filter: a filter is a search term, not a document. The contains filter runs for
-     * every event and client on the capture's publishing thread, so its cost must stay small.
+     * every event each client reads, so its cost must stay small.
      */
     static final int MAX_TEXT = 1024;
 
@@ -75,13 +76,30 @@ record EventFilter(Predicate<StreamEvent> predicate) {
         addQueryField(all, text(parameters, "database"), connection -> connection.database());
         String contains = text(parameters, "contains");
         if (contains != null) {
+            byte[] latin1 = contains.getBytes(StandardCharsets.ISO_8859_1);
+            // a character beyond Latin-1 is never in bytes read as Latin-1 (getBytes made it a '?')
+            boolean inLatin1 = contains.chars().allMatch(c -> c <= 0xFF);
             all.add(event -> switch (event) {
                 case QueryEvent query -> query.statement() != null && query.statement().contains(contains);
-                case TlsDataEvent data -> new String(data.data(), StandardCharsets.ISO_8859_1).contains(contains);
+                case TlsDataEvent data -> inLatin1 && containsBytes(data.data(), latin1);
                 default -> false;
             });
         }
         return new EventFilter(all.stream().reduce(event -> true, Predicate::and));
+    }
+
+    /** Whether needle occurs in haystack; without copying the haystack into a String per event and client. */
+    static boolean containsBytes(byte[] haystack, byte[] needle) {
+        if (needle.length == 0) {
+            return true;
+        }
+        byte first = needle[0];
+        for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
+            if (haystack[i] == first && Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addQueryField(List<Predicate<StreamEvent>> all, String wanted,

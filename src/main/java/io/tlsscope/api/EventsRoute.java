@@ -1,7 +1,6 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.events.EventBus;
 import io.vertx.ext.web.Router;
@@ -13,7 +12,8 @@ import jakarta.enterprise.event.Observes;
  * GET /api/v1/events as a plain Vert.x route rather than a JAX-RS Multi: the JAX-RS SSE writer
  * sends one HTTP write per event and waits for it before requesting the next, which under load
  * delivered about ten times fewer events than the kernel captured (docs/benchmarks.md). Here each
- * write carries every event waiting, up to a batch. Filters: {@link EventFilter}. Every event has
+ * write carries every event waiting, up to a batch, on the connection's event loop ({@link SseConnection}).
+ * Filters: {@link EventFilter}, applied as the client reads its bus subscription. Every event has
  * an SSE id; a client that reconnects with Last-Event-ID (or ?lastEventId=) first gets the kept
  * events after it, and a "gap" event saying how many were no longer kept. Documented in
  * META-INF/openapi.json.
@@ -23,13 +23,13 @@ public class EventsRoute {
     static final String PATH = "/api/v1/events";
 
     private final EventBus bus;
-    private final EventViews views;
+    private final EventJson events;
     private final ObjectMapper json;
     private final TlsscopeConfig config;
 
-    public EventsRoute(EventBus bus, EventViews views, ObjectMapper json, TlsscopeConfig config) {
+    public EventsRoute(EventBus bus, EventJson events, ObjectMapper json, TlsscopeConfig config) {
         this.bus = bus;
-        this.views = views;
+        this.events = events;
         this.json = json;
         this.config = config;
     }
@@ -48,10 +48,11 @@ public class EventsRoute {
             Problem.badRequest(invalid.field(), invalid.getMessage()).send(context.response(), json);
             return;
         }
+        int behind = config.sse().clientBufferEvents();
         EventBus.Resumed resumed = lastEventId < 0
-                ? new EventBus.Resumed(bus.subscribe(config.sse().clientBufferEvents(), filter.predicate()), java.util.List.of(), 0)
-                : bus.resume(lastEventId, config.sse().clientBufferEvents(), filter.predicate());
-        new SseConnection(context.response(), resumed, views::of, json, Infrastructure.getDefaultWorkerPool()).open();
+                ? new EventBus.Resumed(bus.subscribe(behind, filter.predicate()), 0)
+                : bus.resume(lastEventId, behind, filter.predicate());
+        new SseConnection(context.response(), context.vertx().getOrCreateContext(), resumed, events).open();
     }
 
     /** The id to resume after: the Last-Event-ID header, else the lastEventId parameter; -1 for a fresh stream. */

@@ -1,61 +1,64 @@
 package io.tlsscope.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tlsscope.events.EventBus;
 import io.tlsscope.events.EventSubscription;
 import io.tlsscope.events.Sequenced;
-import io.tlsscope.events.StreamEvent;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
- * One SSE client of /api/v1/events. Events wait in the client's own bounded
- * {@link EventSubscription} (oldest dropped and counted when full); a worker turns whatever is
- * waiting into one HTTP write of up to {@link #MAX_BATCH} SSE events ({@link #MAX_BATCH_BYTES}), and stops while the
- * connection's write queue is full, resuming on drain. So a slow client costs only its own events,
- * and a fast one gets many events per write instead of one write and one event-loop hop per event.
- * Each event goes out with its bus id; a resumed stream first sends a "gap" event when ids were no
- * longer kept, then the kept events, then live ones (skipping any the replay already carried).
+ * One SSE client of /api/v1/events. The client reads the bus at its own {@link EventSubscription}
+ * cursor, filtering as it goes; its connection's event loop turns whatever is waiting into HTTP
+ * writes of up to {@link #MAX_BATCH} events ({@link #MAX_BATCH_BYTES}) of JSON rendered once for
+ * all clients ({@link EventJson}), and stops while the connection's write queue is full, going on
+ * when it drains. So a slow client costs only its own events, and a fast one gets many events per
+ * write.
+ * <p>
+ * Everything runs on the connection's event loop: the bus's wake-up thread only schedules a turn
+ * there. Writing on the event loop is what makes the write queue's limit hold: a write from another
+ * thread is queued as a task on the event loop and is not counted in the write queue until that task
+ * runs, so a worker writing to a client that never reads saw room forever and queued its whole
+ * backlog on the event loop (with 200 such clients, the event loops that also serve the REST API
+ * were busy for tens of seconds: SseManyClientsTest). A turn writes at most
+ * {@link #MAX_BATCHES_PER_TURN} batches, then lets the loop's other connections have theirs.
+ * <p>
+ * Each event goes out with its bus id. Events the client lost (it read too slowly, or a resume asked
+ * for ids no longer kept) are announced with a "gap" event before the next one it gets.
  */
 final class SseConnection {
     static final int MAX_BATCH = 512;
     /**
      * A batch also ends past this many bytes: the write queue is checked only between batches, so
-     * a client that never reads would otherwise hold up to MAX_BATCH events (16 KiB chunks, 11 MiB)
-     * beyond the connection's high-water mark, per client.
+     * a client that never reads holds at most this much beyond the connection's high-water mark.
      */
     static final int MAX_BATCH_BYTES = 64 * 1024;
+    static final int MAX_BATCHES_PER_TURN = 16;
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServerResponse response;
+    private final Context eventLoop;
     private final EventSubscription subscription;
-    private final java.util.ArrayDeque<Sequenced> replay;
-    private final long missed;
-    private long lastSentId = -1;
-    private final Function<StreamEvent, Object> views;
-    private final ObjectMapper json;
-    private final Executor worker;
+    private final long missedBeforeResume;
+    private final EventJson json;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The write queue is full; the drain handler goes on. Written on the event loop, read by the wake-up thread. */
+    private volatile boolean waitingForDrain;
     private volatile boolean closed;
 
-    SseConnection(HttpServerResponse response, EventBus.Resumed resumed, Function<StreamEvent, Object> views,
-                  ObjectMapper json, Executor worker) {
+    /**
+     * @param eventLoop the context of the connection's event loop (the request handler's)
+     */
+    SseConnection(HttpServerResponse response, Context eventLoop, EventBus.Resumed resumed, EventJson json) {
         this.response = response;
-        this.subscription = resumed.live();
-        this.replay = new java.util.ArrayDeque<>(resumed.replay());
-        this.missed = resumed.missed();
-        this.views = views;
+        this.eventLoop = eventLoop;
+        this.subscription = resumed.subscription();
+        this.missedBeforeResume = resumed.missed();
         this.json = json;
-        this.worker = worker;
     }
 
     /** Sends the headers and starts forwarding; call on the request's event loop. */
@@ -66,63 +69,85 @@ final class SseConnection {
                 .putHeader("X-Accel-Buffering", "no");
         response.closeHandler(ignored -> close());
         response.exceptionHandler(ignored -> close());
-        response.drainHandler(ignored -> schedule());
-        subscription.onAvailable(this::schedule);
-        response.write(": tlsscope event stream\n\n");
-        if (missed > 0) {
-            response.write("event: gap\ndata: {\"missed\":" + missed + ",\"detail\":\"" + missed
-                    + " events after the requested id are no longer kept (sse.resume-missed); some may not have matched the filters\"}\n\n");
-        } else if (missed < 0) {
-            response.write("event: gap\ndata: {\"missed\":-1,\"detail\":\"the requested id is from before the service started;"
-                    + " how many events came between is unknown\"}\n\n");
+        response.drainHandler(ignored -> {
+            waitingForDrain = false;
+            turn();
+        });
+        Buffer opening = Buffer.buffer(": tlsscope event stream\n\n");
+        if (missedBeforeResume > 0) {
+            appendGap(opening, missedBeforeResume, missedBeforeResume
+                    + " events after the requested id are no longer kept (sse.resume-missed); some may not have matched the filters");
+        } else if (missedBeforeResume == EventBus.UNKNOWN_MISSED) {
+            appendGap(opening, EventBus.UNKNOWN_MISSED,
+                    "the requested id is from before the service started; how many events came between is unknown");
         }
-        schedule();
+        response.write(opening);
+        subscription.onAvailable(this::wake);
+        turn();
     }
 
-    /** Any thread, never blocks: one drain task at a time, bursts coalesced. */
-    private void schedule() {
-        if (!closed && scheduled.compareAndSet(false, true)) {
-            worker.execute(() -> {
+    /**
+     * On the bus's wake-up thread, never blocks: schedules one turn on the event loop, bursts
+     * coalesced. A client waiting for its write queue to drain gets a turn only to count what it
+     * loses, once it is further behind than its subscription allows.
+     */
+    private void wake() {
+        if (closed || waitingForDrain && !subscription.lagsBeyondCapacity()) {
+            return;
+        }
+        if (scheduled.compareAndSet(false, true)) {
+            eventLoop.runOnContext(ignored -> {
                 scheduled.set(false);
-                drain();
+                turn();
             });
         }
     }
 
-    private void drain() {
-        if (pending.getAndIncrement() != 0) {
-            return; // the running drain loops once more
+    /** On the event loop. */
+    private void turn() {
+        if (closed) {
+            return;
         }
-        do {
-            while (!closed && !response.writeQueueFull()) {
-                Buffer batch = nextBatch();
-                if (batch.length() == 0) {
-                    break;
-                }
-                response.write(batch);
+        if (response.writeQueueFull()) {
+            waitingForDrain = true;
+            subscription.skipBeyondCapacity(); // counts its losses as they happen; the client hears of them when it reads again
+            return;
+        }
+        for (int batches = 0; batches < MAX_BATCHES_PER_TURN; batches++) {
+            Buffer batch = nextBatch();
+            if (batch == null) {
+                return;
             }
-        } while (pending.decrementAndGet() != 0);
+            response.write(batch);
+            if (response.writeQueueFull()) {
+                waitingForDrain = true;
+                return;
+            }
+        }
+        wake(); // more may be waiting: the loop's other connections go first
     }
 
+    /** The next events the client takes, as SSE, after a gap event for any it lost; null when nothing waits. */
     private Buffer nextBatch() {
-        Buffer batch = Buffer.buffer();
-        for (int events = 0; events < MAX_BATCH && batch.length() < MAX_BATCH_BYTES; events++) {
-            Sequenced next = replay.isEmpty() ? subscription.pollSequenced() : replay.pollFirst();
+        Buffer batch = null;
+        for (int events = 0; events < MAX_BATCH && (batch == null || batch.length() < MAX_BATCH_BYTES); events++) {
+            Sequenced next = subscription.pollSequenced();
+            long lost = subscription.takeUnreported();
+            if (lost > 0) {
+                batch = batch == null ? Buffer.buffer() : batch;
+                appendGap(batch, lost, lost + " events of this stream were dropped because the client read too slowly (sse.client-drops)");
+            }
             if (next == null) {
                 break;
             }
-            if (next.id() <= lastSentId) {
-                continue; // already sent from the replay
-            }
-            lastSentId = next.id();
-            try {
-                batch.appendBytes(ID).appendString(Long.toString(next.id())).appendBytes(DATA)
-                        .appendBytes(json.writeValueAsBytes(views.apply(next.event()))).appendBytes(END);
-            } catch (JsonProcessingException impossible) {
-                throw new IllegalStateException("serialize " + next.event().getClass().getSimpleName(), impossible);
-            }
+            batch = batch == null ? Buffer.buffer(MAX_BATCH_BYTES / 8) : batch;
+            batch.appendBytes(ID).appendString(Long.toString(next.id())).appendBytes(DATA).appendBytes(json.of(next)).appendBytes(END);
         }
         return batch;
+    }
+
+    private static void appendGap(Buffer batch, long missed, String detail) {
+        batch.appendString("event: gap\ndata: {\"missed\":" + missed + ",\"detail\":\"" + detail + "\"}\n\n");
     }
 
     private void close() {

@@ -47,12 +47,20 @@ public interface TlsscopeConfig {
     }
 
     interface Sse {
-        /** Undelivered events held per SSE client; past that its oldest are dropped and counted. */
-        @WithDefault("10000")
+        /**
+         * How far an SSE client may fall behind the newest event, counted in events of every type
+         * (its filters apply as it reads): what lies beyond is skipped, and the skipped events its
+         * filters accept are counted as dropped. At most half of replay-events (a larger value is cut
+         * to that), so that what a client skips is still kept to be checked against its filters.
+         */
+        @WithDefault("32768")
         int clientBufferEvents();
 
-        /** Latest events kept for clients that resume with Last-Event-ID; older ones are reported as missed. */
-        @WithDefault("10000")
+        /**
+         * Latest events the bus keeps, for every subscriber (SSE clients, sinks) to read at its own
+         * pace and for clients that resume with Last-Event-ID; older ones are reported as missed.
+         */
+        @WithDefault("65536")
         int replayEvents();
 
         /** ... and at most this many bytes of them (captured data plus about 256 bytes per event). */

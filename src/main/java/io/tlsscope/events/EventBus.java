@@ -4,40 +4,51 @@ import io.tlsscope.config.TlsscopeConfig;
 import io.tlsscope.counters.Counter;
 import io.tlsscope.counters.CounterReading;
 import io.tlsscope.counters.CounterSource;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * In-process fan-out of captured events to subscribers (SSE clients, sinks). Publishing never
- * blocks: each subscriber has its own bounded queue that loses its oldest events when full, and
- * those losses are counted. Thread-safe: the capture thread publishes raw chunks and query events,
- * and other parts of the service may publish events of their own.
+ * In-process fan-out of captured events to subscribers (SSE clients, sinks). Publishing appends
+ * to one shared {@link EventLog} and marks that something was published: no lock, no work per
+ * subscriber, whatever the number of subscribers. Each subscriber reads the log at its own cursor,
+ * filters on its own thread and counts its own losses ({@link EventSubscription}); the
+ * {@link SubscriberWakeup} thread tells them when there is something to read. Any thread may
+ * publish (the capture thread publishes raw chunks and query events; other parts of the service
+ * publish events of their own): ids are increasing in the order events reach every subscriber.
  */
 @ApplicationScoped
-public class EventBus implements CounterSource {
+public class EventBus implements CounterSource, AutoCloseable {
     private static final Counter PUBLISHED = Counter.total("events.published", "plaintext chunks delivered to the event bus");
     private static final Counter PUBLISHED_BYTES = Counter.total("events.bytes", "plaintext bytes delivered to the event bus");
-    private static final Counter CLIENT_DROPS = Counter.total("sse.client-drops", "events SSE clients lost because they read too slowly");
+    private static final Counter CLIENT_DROPS = Counter.total("sse.client-drops",
+            "events SSE clients lost because they read too slowly (each client is told with a gap event)");
     private static final Counter CLIENTS = Counter.level("sse.clients", "SSE clients connected now");
     private static final Counter RESUME_MISSED = Counter.total("sse.resume-missed",
             "events resuming SSE clients asked for (Last-Event-ID) that were no longer kept; each client was told");
+    private static final Counter LOST_UNWRITTEN = Counter.total("events.lost-publishing",
+            "events lost because their publisher stalled between numbering and storing them while the bus moved a whole replay buffer past them");
 
-    /** Events kept for SSE clients that resume (Last-Event-ID) when no configuration says otherwise. */
-    static final int DEFAULT_REPLAY = 10_000;
+    /** A resume's missed count when the id is from before the service (re)started: how many events came between is unknown. */
+    public static final long UNKNOWN_MISSED = -1;
+
+    /** Events kept for subscribers and resuming clients when no configuration says otherwise. */
+    static final int DEFAULT_REPLAY = 65_536;
     static final long DEFAULT_REPLAY_BYTES = 64L << 20;
 
+    private final EventLog log;
     private final CopyOnWriteArrayList<EventSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<EventSubscription> internal = new CopyOnWriteArrayList<>();
+    private final SubscriberWakeup wakeup = new SubscriberWakeup(() -> () -> Stream.concat(subscriptions.stream(), internal.stream()).iterator());
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedBytes = new AtomicLong();
     private final AtomicLong droppedByClosedSubscriptions = new AtomicLong();
-    private final ReplayBuffer replay;
     private final AtomicLong resumeMissed = new AtomicLong();
-    private long lastId;
 
     @Inject
     public EventBus(TlsscopeConfig config) {
@@ -48,28 +59,19 @@ public class EventBus implements CounterSource {
         this(DEFAULT_REPLAY, DEFAULT_REPLAY_BYTES);
     }
 
+    /** Keeps at most replayEvents events and replayBytes of them (captured bytes plus about 256 per event). */
     public EventBus(int replayEvents, long replayBytes) {
-        this.replay = new ReplayBuffer(replayEvents, replayBytes);
+        this.log = new EventLog(replayEvents, replayBytes);
     }
 
-    /**
-     * Gives the event the next id, keeps it for resuming clients and offers it to every subscriber.
-     * Synchronised: the ring-buffer reader and the query decoder both publish, and every subscriber
-     * must see ids in increasing order.
-     */
-    public synchronized void publish(StreamEvent event) {
+    /** Gives the event the next id and keeps it for the subscribers. Lock-free; never blocks. */
+    public void publish(StreamEvent event) {
         if (event instanceof TlsDataEvent data) {
             published.incrementAndGet();
             publishedBytes.addAndGet(data.data().length);
         }
-        Sequenced sequenced = new Sequenced(++lastId, event);
-        replay.add(sequenced);
-        for (EventSubscription subscription : subscriptions) {
-            subscription.offer(sequenced);
-        }
-        for (EventSubscription subscription : internal) {
-            subscription.offer(sequenced);
-        }
+        log.append(event);
+        wakeup.published();
     }
 
     /**
@@ -78,20 +80,26 @@ public class EventBus implements CounterSource {
      * its owner counts its drops.
      */
     public EventSubscription subscribeInternal(int capacity, Predicate<StreamEvent> filter) {
-        EventSubscription subscription = new EventSubscription(capacity, filter, internal::remove);
+        EventSubscription subscription = new EventSubscription(log, log.newest() + 1, capacity, filter, internal::remove);
         internal.add(subscription);
+        wakeup.start();
         return subscription;
     }
 
     /**
-     * For a client resuming after lastId: a subscription to new events (made first, so nothing
-     * falls between) and the kept events after lastId that the filter accepts.
+     * For a client resuming after lastId: a subscription that reads the kept events after lastId
+     * and then the live ones, from the same log, so they meet with neither gap nor duplicate.
      */
-    public synchronized Resumed resume(long lastId, int capacity, Predicate<StreamEvent> filter) {
-        EventSubscription live = subscribe(capacity, filter);
-        ReplayBuffer.Replay held = replay.after(lastId, this.lastId, filter);
-        resumeMissed.addAndGet(Math.max(0, held.missed()));
-        return new Resumed(live, held.events(), held.missed());
+    public Resumed resume(long lastId, int capacity, Predicate<StreamEvent> filter) {
+        long newest = log.newest();
+        if (lastId > newest) { // ids restart with the service
+            return new Resumed(subscribe(capacity, filter), UNKNOWN_MISSED);
+        }
+        long oldest = log.oldest();
+        long missed = Math.max(0, oldest - lastId - 1);
+        resumeMissed.addAndGet(missed);
+        return new Resumed(register(new EventSubscription(log, Math.max(lastId + 1, oldest), capacity, filter, this::unsubscribe)),
+                missed);
     }
 
     /** Ids resuming clients asked for that were no longer kept, over all time. */
@@ -100,23 +108,27 @@ public class EventBus implements CounterSource {
     }
 
     /**
-     * A resumed stream: the kept events to send first, then the live subscription.
+     * A resumed stream.
      *
      * @param missed ids after the client's last one that are no longer kept (some may not have matched its
-     *               filter), or -1 when the id is from before the service started: what came between is unknown
+     *               filter), or {@link #UNKNOWN_MISSED} when the id is from before the service started
      */
-    public record Resumed(EventSubscription live, List<Sequenced> replay, long missed) {
+    public record Resumed(EventSubscription subscription, long missed) {
     }
 
-    /** A new subscription to every event, holding at most capacity undelivered events. */
+    /** A new subscription to every event, at most capacity events behind the newest. */
     public EventSubscription subscribe(int capacity) {
         return subscribe(capacity, event -> true);
     }
 
-    /** A new subscription to the events filter accepts, holding at most capacity undelivered events. */
+    /** A new subscription to the events filter accepts, at most capacity events (of any type) behind the newest. */
     public EventSubscription subscribe(int capacity, Predicate<StreamEvent> filter) {
-        EventSubscription subscription = new EventSubscription(capacity, filter, this::unsubscribe);
+        return register(new EventSubscription(log, log.newest() + 1, capacity, filter, this::unsubscribe));
+    }
+
+    private EventSubscription register(EventSubscription subscription) {
         subscriptions.add(subscription);
+        wakeup.start();
         return subscription;
     }
 
@@ -145,6 +157,12 @@ public class EventBus implements CounterSource {
     }
 
     @Override
+    @PreDestroy
+    public void close() {
+        wakeup.close();
+    }
+
+    @Override
     public String owner() {
         return "event-bus";
     }
@@ -152,6 +170,7 @@ public class EventBus implements CounterSource {
     @Override
     public List<CounterReading> read() {
         return List.of(PUBLISHED.reading(published()), PUBLISHED_BYTES.reading(publishedBytes()),
-                CLIENT_DROPS.reading(subscriberDrops()), CLIENTS.reading(subscriberCount()), RESUME_MISSED.reading(resumeMissed()));
+                CLIENT_DROPS.reading(subscriberDrops()), CLIENTS.reading(subscriberCount()), RESUME_MISSED.reading(resumeMissed()),
+                LOST_UNWRITTEN.reading(log.lostUnwritten()));
     }
 }

@@ -29,7 +29,10 @@ public interface RulesConfig {
     @WithDefault("100000")
     int baselineMaxKeys();
 
-    /** Query events waiting for the rule thread; past that the oldest are dropped and counted (rules.drops). */
+    /**
+     * How far the rule thread may fall behind the newest bus event, in events of every type (cut to
+     * half of tlsscope.sse.replay-events); past that its oldest statements are dropped and counted (rules.drops).
+     */
     @WithDefault("65536")
     int queueEvents();
 

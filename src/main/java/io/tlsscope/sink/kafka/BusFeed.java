@@ -20,8 +20,8 @@ import java.util.List;
  * the headers. Alerts (rules and blind spots) go to the alerts topic.
  */
 final class BusFeed implements EventSource, AutoCloseable {
-    /** Events waiting between the capture thread and the sender thread. */
-    static final int QUEUE_EVENTS = 1 << 16;
+    /** How far the sender may fall behind the bus, in events of every type (the bus cuts it to half its log). */
+    static final int QUEUE_EVENTS = 1 << 15;
     static final String SCHEMA_VERSION = "1";
 
     private final EventSubscription subscription;
