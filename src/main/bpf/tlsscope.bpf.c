@@ -297,7 +297,7 @@ static long emit_chunk(__u32 index, void *context)
 	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
 	__u32 length;
 	__u64 bounded;
-	__u64 wakeup;
+	__u64 wakeup, wake_at;
 
 	if (!event || offset >= loop->captured)
 		return 1;
@@ -318,8 +318,11 @@ static long emit_chunk(__u32 index, void *context)
 		loop->read_failed = 1;
 		return 0;
 	}
-	wakeup = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= TLSSCOPE_WAKEUP_BYTES ?
-		 BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	/* a quarter of a small ring: a ring of 256 KiB or less would otherwise never wake the reader */
+	wake_at = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4;
+	if (wake_at > TLSSCOPE_WAKEUP_BYTES)
+		wake_at = TLSSCOPE_WAKEUP_BYTES;
+	wakeup = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_at ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, wakeup)) {
 		count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
 		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);

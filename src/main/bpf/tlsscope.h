@@ -11,8 +11,8 @@
 /* Data bytes per ring-buffer record; a power of two so lengths can be masked for the verifier. */
 #define TLSSCOPE_CHUNK_DATA_MAX 16384
 /*
- * Data records wake the reader only once this much is waiting; below it the reader finds them on
- * its next timed poll (a few ms). Saves a wakeup per SSL call under load.
+ * Data records wake the reader only once this much (or a quarter of a smaller ring) is waiting;
+ * below it the reader finds them on its next timed poll (a few ms). Saves a wakeup per SSL call under load.
  */
 #define TLSSCOPE_WAKEUP_BYTES (256 * 1024)
 /* Upper bound for the per-call capture cap, so the chunk loop is bounded. */
