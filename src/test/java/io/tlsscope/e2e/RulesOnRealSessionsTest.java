@@ -192,7 +192,6 @@ class RulesOnRealSessionsTest {
         assertThat(logins.at("/query/command").asText()).isEqualTo("login");
         assertThat(logins.at("/query/sqlState").asText()).isEqualTo("28P01");
         assertThat(logins.at("/client/comm").asText()).isEqualTo("psql");
-        assertThat(alerts.get("new-client-triple").path("key").asText()).isEqualTo(PSQL + " postgres postgres");
         assertThat(AlertsApi.matching(AlertsApi.rule("new-client-triple").and(AlertsApi.onPort(port))))
                 .extracting(alert -> alert.path("key").asText())
                 .containsExactlyInAnyOrder(PSQL + " postgres postgres", PSQL + " reader postgres");
@@ -390,16 +389,20 @@ class RulesOnRealSessionsTest {
         Files.writeString(rulesFile, "rules:\n  - id: cli-marker\n    condition: statement.contains('" + marker + "')\n");
         Run put = run(new RulesCommand(), "put", rulesFile.toString(), "--url", base.toString(), "--token", TestTokens.ADMIN);
         assertThat(put.out()).as(put.err()).contains("added cli-marker");
-        try (PostgresTlsServer server = PostgresTlsServer.start(); PsqlSession psql = server.openPsql()) {
+        // the session opens once the server is traced: a login not seen leaves the user unknown, a triple
+        // never seen before, whose alert could come first
+        try (PostgresTlsServer server = PostgresTlsServer.start()) {
             TracerApi.awaitLibraryUsedBy(server.postmasterPid());
-            long clients = TracerApi.sseClients();
-            CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() -> run(new AlertsCommand(),
-                    "--follow", "--limit", "1", "--url", base.toString(), "--token", TestTokens.VIEWER));
-            TracerApi.awaitSseClients(clients + 1);
-            psql.query("SELECT '" + marker + "';");
-            Run followed = follow.get(20, TimeUnit.SECONDS);
-            assertThat(followed.exit()).isZero();
-            assertThat(followed.out()).contains("rule cli-marker").contains(marker);
+            try (PsqlSession psql = server.openPsql()) {
+                long clients = TracerApi.sseClients();
+                CompletableFuture<Run> follow = CompletableFuture.supplyAsync(() -> run(new AlertsCommand(),
+                        "--follow", "--limit", "1", "--url", base.toString(), "--token", TestTokens.VIEWER));
+                TracerApi.awaitSseClients(clients + 1);
+                psql.query("SELECT '" + marker + "';");
+                Run followed = follow.get(20, TimeUnit.SECONDS);
+                assertThat(followed.exit()).isZero();
+                assertThat(followed.out()).contains("rule cli-marker").contains(marker);
+            }
         } finally {
             run(new RulesCommand(), "delete", "cli-marker", "--url", base.toString(), "--token", TestTokens.ADMIN);
         }
