@@ -75,11 +75,16 @@ public final class BpfTool {
         }
     }
 
-    /** Uprobes (bpftool perf) placed on files whose path ends with pathSuffix, by any process. */
+    /**
+     * Uprobes (bpftool perf) this JVM placed on files whose path ends with pathSuffix: another tracer
+     * on the host places its own on the same files.
+     */
     public static long uprobesOn(String pathSuffix) {
+        long self = ProcessHandle.current().pid();
         long probes = 0;
         for (JsonNode probe : read(List.of("bpftool", "perf", "show", "-j"))) {
-            if ("uprobe".equals(probe.path("fd_type").asText()) && probe.path("filename").asText().endsWith(pathSuffix)) {
+            if ("uprobe".equals(probe.path("fd_type").asText()) && probe.path("pid").asLong() == self
+                    && probe.path("filename").asText().endsWith(pathSuffix)) {
                 probes++;
             }
         }
