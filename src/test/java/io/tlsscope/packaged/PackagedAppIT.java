@@ -56,9 +56,14 @@ class PackagedAppIT {
             assertThat(System.nanoTime()).as("service answering; log:\n%s", Files.readString(log)).isLessThan(deadline);
             Thread.sleep(200);
         }
-        java.util.regex.Matcher printed = java.util.regex.Pattern.compile("admin API token \\(shown only now\\): (\\S+)")
-                .matcher(Files.readString(log));
-        assertThat(printed.find()).as("first token printed; log:\n%s", Files.readString(log)).isTrue();
+        // the serve command creates the first token once the HTTP listener is up
+        java.util.regex.Pattern firstToken = java.util.regex.Pattern.compile("admin API token \\(shown only now\\): (\\S+)");
+        java.util.regex.Matcher printed = firstToken.matcher(Files.readString(log));
+        while (!printed.find()) {
+            assertThat(System.nanoTime()).as("first token printed; log:\n%s", Files.readString(log)).isLessThan(deadline);
+            Thread.sleep(200);
+            printed = firstToken.matcher(Files.readString(log));
+        }
         token = printed.group(1);
     }
 
@@ -90,14 +95,16 @@ class PackagedAppIT {
 
     @Test
     void withoutRootHealthIsDownWithAnActionableReason() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<String> health = get("/q/health/ready");
-        assertThat(health.statusCode()).isEqualTo(503);
-        JsonNode tracer = null;
-        for (JsonNode check : new ObjectMapper().readTree(health.body()).path("checks")) {
-            if (check.path("name").asText().equals("tracer")) {
-                tracer = check.path("data");
-            }
+        JsonNode tracer = tracerCheck(health);
+        // the serve command starts tracing after the HTTP listener: STARTING until it has tried
+        while (tracer != null && tracer.path("state").asText().equals("STARTING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            health = get("/q/health/ready");
+            tracer = tracerCheck(health);
         }
+        assertThat(health.statusCode()).isEqualTo(503);
         assertThat(tracer).as("the tracer's check in " + health.body()).isNotNull();
         assertThat(tracer.get("state").asText()).isEqualTo("DOWN");
         assertThat(tracer.get("reason").asText()).contains("run tlsscope as root");
@@ -122,6 +129,15 @@ class PackagedAppIT {
         assertThat(inspect.exitValue()).as("stderr: %s", err).isZero();
         assertThat(new ObjectMapper().readTree(out).get("kind").asText()).isEqualTo("openssl");
         assertThat(status("/q/health/live")).isEqualTo(200);
+    }
+
+    private static JsonNode tracerCheck(HttpResponse<String> health) throws IOException {
+        for (JsonNode check : new ObjectMapper().readTree(health.body()).path("checks")) {
+            if (check.path("name").asText().equals("tracer")) {
+                return check.path("data");
+            }
+        }
+        return null;
     }
 
     private static int status(String path) {
