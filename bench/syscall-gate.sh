@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# usage: sudo bench/syscall-gate.sh     (ROUNDS=5 BLOCKS=2000000 TLSSCOPE_PORT=7713 to change)
+# usage: sudo bench/syscall-gate.sh     (ROUNDS=5 BLOCKS=2000000 TLSSCOPE_PORT=7713 TLSSCOPE_JAR=path to change)
 # What tlsscope costs a process that makes many read/write syscalls and no TLS call: every read and
 # write on the host passes tlsscope's raw-syscall tracepoints. A pipe copy in 64-byte blocks
 # (dd | dd) is timed ROUNDS times without tlsscope and ROUNDS times with tlsscope running idle,
@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/deps.sh --build-only
 # shellcheck source=scripts/java-home.sh
 source scripts/java-home.sh
-jar=target/quarkus-app/quarkus-run.jar
+jar=${TLSSCOPE_JAR:-target/quarkus-app/quarkus-run.jar}
 [ -f "$jar" ] || ./mvnw -B -q -DskipTests package
 
 rounds=${ROUNDS:-5}
