@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.FreePort;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +40,8 @@ class PackagedAppIT {
     private static Path tokensDirectory;
     private static int port;
     private static String token;
+    private static final java.util.regex.Pattern FIRST_TOKEN =
+            java.util.regex.Pattern.compile("admin API token \\(shown only now\\): (\\S+)");
 
     @BeforeAll
     static void startAsNobody() throws Exception {
@@ -57,13 +61,9 @@ class PackagedAppIT {
             Thread.sleep(200);
         }
         // the serve command creates the first token once the HTTP listener is up
-        java.util.regex.Pattern firstToken = java.util.regex.Pattern.compile("admin API token \\(shown only now\\): (\\S+)");
-        java.util.regex.Matcher printed = firstToken.matcher(Files.readString(log));
-        while (!printed.find()) {
-            assertThat(System.nanoTime()).as("first token printed; log:\n%s", Files.readString(log)).isLessThan(deadline);
-            Thread.sleep(200);
-            printed = firstToken.matcher(Files.readString(log));
-        }
+        Await.until(Duration.ofSeconds(30), () -> "first token printed; log:\n" + logText(), () -> FIRST_TOKEN.matcher(logText()).find());
+        java.util.regex.Matcher printed = FIRST_TOKEN.matcher(logText());
+        assertThat(printed.find()).isTrue();
         token = printed.group(1);
     }
 
@@ -95,17 +95,13 @@ class PackagedAppIT {
 
     @Test
     void withoutRootHealthIsDownWithAnActionableReason() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        HttpResponse<String> health = get("/q/health/ready");
-        JsonNode tracer = tracerCheck(health);
         // the serve command starts tracing after the HTTP listener: STARTING until it has tried
-        while (tracer != null && tracer.path("state").asText().equals("STARTING") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            health = get("/q/health/ready");
-            tracer = tracerCheck(health);
-        }
+        Await.until(Duration.ofSeconds(30), "the tracer to leave STARTING",
+                () -> !"STARTING".equals(tracerCheck(readiness()).path("state").asText()));
+        HttpResponse<String> health = readiness();
+        JsonNode tracer = tracerCheck(health);
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(tracer).as("the tracer's check in " + health.body()).isNotNull();
+        assertThat(tracer.isMissingNode()).as("the tracer's check missing from " + health.body()).isFalse();
         assertThat(tracer.get("state").asText()).isEqualTo("DOWN");
         assertThat(tracer.get("reason").asText()).contains("run tlsscope as root");
         assertThat(get("/api/v1/counters").body()).contains("\"tracer.start-failures\"");
@@ -131,13 +127,37 @@ class PackagedAppIT {
         assertThat(status("/q/health/live")).isEqualTo(200);
     }
 
-    private static JsonNode tracerCheck(HttpResponse<String> health) throws IOException {
-        for (JsonNode check : new ObjectMapper().readTree(health.body()).path("checks")) {
-            if (check.path("name").asText().equals("tracer")) {
-                return check.path("data");
+    /** The tracer's check in a health answer; a missing node when there is none. */
+    private static JsonNode tracerCheck(HttpResponse<String> health) {
+        try {
+            for (JsonNode check : new ObjectMapper().readTree(health.body()).path("checks")) {
+                if (check.path("name").asText().equals("tracer")) {
+                    return check.path("data");
+                }
             }
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        } catch (IOException e) {
+            throw new UncheckedIOException("health answer is no JSON: " + health.body(), e);
         }
-        return null;
+    }
+
+    private static HttpResponse<String> readiness() {
+        try {
+            return get("/q/health/ready");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int status(String path) {
