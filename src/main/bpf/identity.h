@@ -20,6 +20,7 @@ struct ssl_conn {
 	__s32 fd; /* -1 until a call resolved it */
 	__u32 pad;
 	struct tlsscope_tuple tuple;
+	__u64 response_bytes; /* response-direction bytes since the last request-direction call */
 };
 
 struct {
@@ -28,6 +29,18 @@ struct {
 	__type(key, struct ssl_key);
 	__type(value, struct ssl_conn);
 } ssl_conns SEC(".maps");
+
+/*
+ * Which direction of a connection id is the response (enum tlsscope_direction as seen by its
+ * process: WRITE on a server, READ on a client), written by user space once it has recognised the
+ * database protocol; the response budget applies only to ids found here. Deleted when the id ends.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u32);
+} response_directions SEC(".maps");
 
 /* The last connection id given out (slot 0); ids start at 1. */
 struct {
@@ -52,6 +65,15 @@ static __always_inline void emit_connection_closed(__u32 tgid, const struct ssl_
 	bpf_ringbuf_submit(event, 0);
 }
 
+/* A connection id ended: its record for user space, and its response direction goes. */
+static __always_inline void end_connection_id(__u32 tgid, const struct ssl_conn *ended)
+{
+	__u64 id = ended->connection_id;
+
+	emit_connection_closed(tgid, ended);
+	bpf_map_delete_elem(&response_directions, &id);
+}
+
 /* The SSL object is freed: its connection id ends. */
 static __always_inline void connection_ended(const struct ssl_key *key)
 {
@@ -59,7 +81,7 @@ static __always_inline void connection_ended(const struct ssl_key *key)
 
 	if (!known)
 		return;
-	emit_connection_closed(key->tgid, known);
+	end_connection_id(key->tgid, known);
 	bpf_map_delete_elem(&ssl_conns, key);
 }
 
@@ -75,10 +97,10 @@ static __always_inline bool same_tuple(const struct tlsscope_tuple *a, const str
 
 /*
  * Sets the event's connection id and call number for a call on (tgid, ssl) that resolved to fd
- * (-1: unresolved) with conn's tuple. Returns 0, or -1 when no id could be kept (map full): the
- * event then has id 0, which user space treats as identity unknown.
+ * (-1: unresolved) with conn's tuple. Returns the connection's state, or NULL when no id could be
+ * kept (map full): the event then has id 0, which user space treats as identity unknown.
  */
-static __always_inline int identify_connection(struct tlsscope_tls_data_event *event, __u32 tgid, __u64 ssl, __s32 fd,
+static __always_inline struct ssl_conn *identify_connection(struct tlsscope_tls_data_event *event, __u32 tgid, __u64 ssl, __s32 fd,
 					       const struct tlsscope_conn *conn)
 {
 	struct ssl_key key = { .tgid = tgid, .ssl = ssl };
@@ -98,9 +120,9 @@ static __always_inline int identify_connection(struct tlsscope_tls_data_event *e
 			}
 			event->connection_id = known->connection_id;
 			event->call_sequence = __sync_fetch_and_add(&known->calls, 1) + 1;
-			return 0;
+			return known;
 		}
-		emit_connection_closed(tgid, known); /* the address now carries another connection */
+		end_connection_id(tgid, known); /* the address now carries another connection */
 	}
 	last_id = bpf_map_lookup_elem(&connection_ids, &zero);
 	if (!last_id)
@@ -115,11 +137,11 @@ static __always_inline int identify_connection(struct tlsscope_tls_data_event *e
 	count(TLSSCOPE_CTR_CONNECTIONS_OPENED, 1);
 	event->connection_id = fresh.connection_id;
 	event->call_sequence = 1;
-	return 0;
+	return bpf_map_lookup_elem(&ssl_conns, &key);
 unknown:
 	event->connection_id = 0;
 	event->call_sequence = 0;
-	return -1;
+	return NULL;
 }
 
 #endif /* TLSSCOPE_IDENTITY_H */

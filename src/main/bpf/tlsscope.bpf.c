@@ -26,6 +26,8 @@ const volatile struct tlsscope_config tlsscope_config = {
 	.self_tgid = 0,
 	.max_bytes_per_call = 256 * 1024,
 	.layout_count = 0,
+	.response_budget = 0,
+	.response_tail = 512,
 };
 
 static __always_inline bool is_self(__u64 pid_tgid)
@@ -284,29 +286,19 @@ static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, __u8 direct
 
 struct chunk_loop {
 	__u64 buffer;
-	__u32 captured; /* bytes to emit: min(call_bytes, cap) */
+	__u32 captured;   /* head bytes to emit from the call's start: min(call_bytes, cap, budget room) */
+	__u8 tail_follows; /* a tail record comes after the head: no head record is the last */
 	__u8 dropped;     /* a record was lost: ring buffer full */
 	__u8 read_failed; /* a chunk's user memory could not be read */
 };
 
-static long emit_chunk(__u32 index, void *context)
+/* Emits the scratch record with length (1..CHUNK_DATA_MAX) bytes read from the call's buffer at offset. */
+static __always_inline void emit_record(struct chunk_loop *loop, struct tlsscope_tls_data_event *event, __u32 offset,
+					__u32 length)
 {
-	struct chunk_loop *loop = context;
-	__u32 zero = 0;
-	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
-	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
-	__u32 length;
 	__u64 bounded;
 	__u64 wakeup, wake_at;
 
-	if (!event || offset >= loop->captured)
-		return 1;
-	length = loop->captured - offset;
-	if (length > TLSSCOPE_CHUNK_DATA_MAX)
-		length = TLSSCOPE_CHUNK_DATA_MAX;
-	else
-		event->flags |= TLSSCOPE_FLAG_LAST_CHUNK;
-	event->chunk_sequence = index;
 	event->chunk_len = length;
 	/*
 	 * length is in [1, CHUNK_DATA_MAX]; this identity makes that bound visible to the verifier
@@ -316,7 +308,7 @@ static long emit_chunk(__u32 index, void *context)
 	if (bpf_probe_read_user(event->data, bounded, (void *)(loop->buffer + offset))) {
 		count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
 		loop->read_failed = 1;
-		return 0;
+		return;
 	}
 	/* a quarter of a small ring: a ring of 256 KiB or less would otherwise never wake the reader */
 	wake_at = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4;
@@ -328,7 +320,80 @@ static long emit_chunk(__u32 index, void *context)
 		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
 		loop->dropped = 1;
 	}
+}
+
+static long emit_chunk(__u32 index, void *context)
+{
+	struct chunk_loop *loop = context;
+	__u32 zero = 0;
+	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
+	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
+	__u32 length;
+
+	if (!event || offset >= loop->captured)
+		return 1;
+	length = loop->captured - offset;
+	if (length > TLSSCOPE_CHUNK_DATA_MAX)
+		length = TLSSCOPE_CHUNK_DATA_MAX;
+	else if (!loop->tail_follows)
+		event->flags |= TLSSCOPE_FLAG_LAST_CHUNK;
+	event->chunk_sequence = index;
+	emit_record(loop, event, offset, length);
 	return 0;
+}
+
+/* The call's last tail bytes (1..CHUNK_DATA_MAX), after head records 0..index-1. */
+static __always_inline void emit_tail(struct chunk_loop *loop, __u32 index, __u32 call_bytes, __u32 tail)
+{
+	__u32 zero = 0;
+	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
+
+	if (!event)
+		return;
+	event->flags |= TLSSCOPE_FLAG_TAIL | TLSSCOPE_FLAG_LAST_CHUNK;
+	event->chunk_sequence = index;
+	emit_record(loop, event, call_bytes - tail, tail);
+}
+
+/*
+ * What to capture of a call of bytes: head bytes from its start, then tail bytes from its end.
+ * Requests, and calls of connections whose response direction user space has not set, get the
+ * per-call cap. A response call beyond the budget of its exchange keeps what is left of the budget
+ * as its head and its last response_tail bytes, where the protocols put a response's outcome
+ * (PostgreSQL CommandComplete and ReadyForQuery, the MySQL EOF/OK packet). A request-direction
+ * call begins a new exchange.
+ */
+static __always_inline void plan_capture(__u8 direction, struct ssl_conn *state, __u32 bytes, __u32 *head, __u32 *tail)
+{
+	__u32 cap = tlsscope_config.max_bytes_per_call;
+	__u32 budget = tlsscope_config.response_budget;
+	__u32 *response;
+	__u64 id, used;
+	__u32 room, last;
+
+	*head = bytes > cap ? cap : bytes;
+	*tail = 0;
+	if (!budget || !state)
+		return;
+	id = state->connection_id;
+	response = bpf_map_lookup_elem(&response_directions, &id);
+	if (!response)
+		return;
+	if (*response != direction) {
+		state->response_bytes = 0;
+		return;
+	}
+	used = state->response_bytes;
+	state->response_bytes = used + bytes;
+	if (used + bytes <= budget)
+		return;
+	room = used >= budget ? 0 : budget - (__u32)used;
+	if (room < *head)
+		*head = room;
+	last = tlsscope_config.response_tail;
+	if (last > TLSSCOPE_CHUNK_DATA_MAX)
+		last = TLSSCOPE_CHUNK_DATA_MAX;
+	*tail = bytes - *head < last ? bytes - *head : last;
 }
 
 /* SSL_read/SSL_write return the byte count, <= 0 on failure. */
@@ -353,16 +418,16 @@ static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_cal
 
 /*
  * Fills what every record of a call shares (the caller has set fd, fd_method, layout, ssl,
- * call_start_ns, library_id, direction and function) and emits the call's bytes in chunks, up to
- * the per-call cap; the rest is counted as truncated. The call's outcome counts for its library.
+ * call_start_ns, library_id, direction and function) and emits the call's bytes in chunks as
+ * plan_capture says; what is not captured is counted, as truncated (beyond the per-call cap) or
+ * as budgeted (response bytes skipped by policy). The call's outcome counts for its library.
  */
 static __always_inline void emit_call(struct tlsscope_tls_data_event *event, const struct tlsscope_conn *conn,
-				      __u64 buffer, __u64 bytes)
+				      struct ssl_conn *state, __u64 buffer, __u64 bytes)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 cap = tlsscope_config.max_bytes_per_call;
 	struct chunk_loop loop;
-	__u32 chunks;
+	__u32 chunks, head, tail;
 
 	event->type = TLSSCOPE_EVENT_TLS_DATA;
 	event->pid = pid_tgid >> 32;
@@ -379,20 +444,26 @@ static __always_inline void emit_call(struct tlsscope_tls_data_event *event, con
 	else if (event->fd_method != TLSSCOPE_FD_NONE)
 		count(TLSSCOPE_CTR_TUPLE_MISSING, 1);
 
+	plan_capture(event->direction, state, bytes, &head, &tail);
 	loop.buffer = buffer;
-	loop.captured = bytes;
+	loop.captured = head;
+	loop.tail_follows = tail > 0;
 	loop.dropped = 0;
 	loop.read_failed = 0;
-	if (bytes > cap) {
-		loop.captured = cap;
+	if (tail) {
+		count(TLSSCOPE_CTR_BUDGETED_CALLS, 1);
+		count(TLSSCOPE_CTR_BUDGETED_BYTES, bytes - head - tail);
+	} else if (bytes > head) {
 		event->flags |= TLSSCOPE_FLAG_TRUNCATED;
 		count(TLSSCOPE_CTR_TRUNCATED_CALLS, 1);
-		count(TLSSCOPE_CTR_TRUNCATED_BYTES, bytes - cap);
+		count(TLSSCOPE_CTR_TRUNCATED_BYTES, bytes - head);
 	}
-	chunks = (loop.captured + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
+	chunks = (head + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
 	if (chunks > TLSSCOPE_MAX_CHUNKS_PER_CALL)
 		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
 	bpf_loop(chunks, emit_chunk, &loop, 0);
+	if (tail)
+		emit_tail(&loop, chunks, bytes, tail);
 	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
 	count_library_call(event->library_id, loop.dropped ? CALL_DROPPED : loop.read_failed ? CALL_READ_FAILED : CALL_CAPTURED);
 }
@@ -408,6 +479,7 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
+	struct ssl_conn *state;
 	__u32 zero = 0;
 	__u64 bytes;
 	__s32 fd;
@@ -438,8 +510,8 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	event->library_id = library_id;
 	event->direction = direction;
 	event->function = call->function;
-	identify_connection(event, pid_tgid >> 32, call->ssl, fd, &conn);
-	emit_call(event, &conn, call->buffer, bytes);
+	state = identify_connection(event, pid_tgid >> 32, call->ssl, fd, &conn);
+	emit_call(event, &conn, state, call->buffer, bytes);
 done:
 	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
 	mark_tls_call(false);
@@ -645,6 +717,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	struct go_call *call = bpf_map_lookup_elem(&go_calls, &key);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
+	struct ssl_conn *state;
 	__u32 zero = 0;
 	__s32 fd;
 
@@ -672,8 +745,8 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	event->library_id = library_id;
 	event->direction = direction;
 	event->function = call->function;
-	identify_connection(event, key.tgid, call->conn, fd, &conn);
-	emit_call(event, &conn, call->buffer, (__u64)bytes);
+	state = identify_connection(event, key.tgid, call->conn, fd, &conn);
+	emit_call(event, &conn, state, call->buffer, (__u64)bytes);
 done:
 	bpf_map_delete_elem(&go_calls, &key);
 	bpf_map_delete_elem(&go_thread_calls, &pid_tgid);

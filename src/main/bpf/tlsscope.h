@@ -65,6 +65,11 @@ enum tlsscope_event_flags {
 	TLSSCOPE_FLAG_LAST_CHUNK = 1,  /* last captured chunk of the call */
 	TLSSCOPE_FLAG_TRUNCATED = 2,   /* the call moved more bytes than the per-call cap */
 	TLSSCOPE_FLAG_TUPLE_VALID = 4, /* tuple holds the TCP 4-tuple of fd */
+	/*
+	 * The record holds the call's last chunk_len bytes (offset call_bytes - chunk_len): the bytes
+	 * between the head records and it were skipped by the response budget.
+	 */
+	TLSSCOPE_FLAG_TAIL = 8,
 };
 
 enum tlsscope_conn_role {
@@ -103,7 +108,9 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_CONNECTIONS_OPENED = 25, /* connection ids given out */
 	TLSSCOPE_CTR_CONNECTION_EVENT_DROPS = 26, /* connection-closed records lost: ring buffer full */
 	TLSSCOPE_CTR_CONN_STALE = 27,         /* conns entries whose fd now names another socket, relearned */
-	TLSSCOPE_CTR_COUNT = 28,
+	TLSSCOPE_CTR_BUDGETED_CALLS = 28,     /* response calls cut by the response budget (head and tail kept) */
+	TLSSCOPE_CTR_BUDGETED_BYTES = 29,     /* response bytes skipped by the budget, by policy */
+	TLSSCOPE_CTR_COUNT = 30,
 };
 
 /*
@@ -234,8 +241,15 @@ struct tlsscope_config {
 	__u32 self_tgid;          /* the tracer itself: never traced */
 	__u32 max_bytes_per_call; /* per-call capture cap; the rest is counted as truncated */
 	__u32 layout_count;       /* filled slots of the layout table, <= TLSSCOPE_MAX_LAYOUTS */
+	/*
+	 * Response bytes (server to client) captured whole per exchange, from the first response call
+	 * after a request until the next request; 0: responses are captured like requests. Applies to
+	 * connections whose response direction user space has set in response_directions.
+	 */
+	__u32 response_budget;
+	__u32 response_tail;      /* last bytes captured of each response call beyond the budget, 1..TLSSCOPE_CHUNK_DATA_MAX */
 	__u32 pad;
 };
-_Static_assert(sizeof(struct tlsscope_config) == 16, "tlsscope_config layout");
+_Static_assert(sizeof(struct tlsscope_config) == 24, "tlsscope_config layout");
 
 #endif /* TLSSCOPE_H */

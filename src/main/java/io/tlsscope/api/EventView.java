@@ -34,6 +34,7 @@ public record EventView(
         int chunk,
         boolean lastChunk,
         boolean truncated,
+        long offset,
         int length,
         String text,
         Boolean textExact,

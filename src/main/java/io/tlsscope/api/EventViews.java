@@ -43,7 +43,8 @@ public class EventViews {
                         tuple == null ? null : TcpTuple.format(tuple.destination()),
                         connection.user(), connection.database(), connection.application()),
                 event.side(), event.command(), event.statement(), event.statementBytes(), event.parameters(), event.start().toString(), event.end().toString(),
-                Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(), event.columns(),
+                Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(), event.rowsPartial(),
+                event.responseBytesSkipped(), event.columns(),
                 event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
     }
 
@@ -74,6 +75,7 @@ public class EventViews {
                 event.chunkSequence(),
                 event.lastChunk(),
                 event.truncated(),
+                event.dataOffset(),
                 event.data().length,
                 text == null ? null : text.text(),
                 text == null ? null : text.exact(),

@@ -25,6 +25,8 @@ public record QueryView(
         long durationMicros,
         String commandTag,
         Long rows,
+        Boolean rowsPartial,
+        Long responseBytesSkipped,
         List<String> columns,
         String sqlState,
         Integer errorCode,

@@ -1,5 +1,6 @@
 package io.tlsscope.capture;
 
+import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.counters.Counter;
 import io.tlsscope.counters.CounterReading;
 import io.tlsscope.counters.CounterSource;
@@ -9,6 +10,7 @@ import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.process.ContainerIds;
 import io.tlsscope.protocol.ProtocolStage;
 import io.tlsscope.protocol.QueryEvent;
+import io.tlsscope.protocol.ResponseDirections;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -41,11 +43,16 @@ public class CapturePipeline implements CounterSource {
     }
 
     /** Where one tracing run's records come from and where process events go. */
-    public interface Run {
+    public interface Run extends ResponseDirections {
         /** The inode behind a library id. */
         LibraryRef library(int libraryId);
 
         void processEvent(ProcessEvent event);
+
+        /** Runs without a kernel (replays of recorded records) have no response budget to set. */
+        @Override
+        default void responseDirection(long connectionId, Direction response) {
+        }
     }
 
     /** A record handler for one tracing run: give it to the kernel session's ring-buffer reader. */
@@ -56,7 +63,7 @@ public class CapturePipeline implements CounterSource {
 
     private void onRecord(KernelEventDecoder decoder, Run run, ByteBuffer record) {
         switch (decoder.decode(record)) {
-            case KernelEventDecoder.Data data -> capture(data.event());
+            case KernelEventDecoder.Data data -> capture(run, data.event());
             case KernelEventDecoder.Process process -> {
                 if (process.event().kind() == ProcessEvent.Kind.EXIT) {
                     protocols.processExited(process.event().pid());
@@ -71,8 +78,8 @@ public class CapturePipeline implements CounterSource {
         }
     }
 
-    private void capture(TlsDataEvent data) {
-        List<QueryEvent> queries = protocols.accept(data); // blanks credentials before anything else sees the bytes
+    private void capture(Run run, TlsDataEvent data) {
+        List<QueryEvent> queries = protocols.accept(data, run); // blanks credentials before anything else sees the bytes
         traffic.count(data.library().id(), data.data().length, data.lastChunk());
         activity.count(data);
         bus.publish(data);

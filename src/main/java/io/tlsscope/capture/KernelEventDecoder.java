@@ -159,6 +159,7 @@ public final class KernelEventDecoder {
                 buffer.getInt(CHUNK_SEQUENCE),
                 (flags & KernelAbi.FLAG_LAST_CHUNK) != 0,
                 (flags & KernelAbi.FLAG_TRUNCATED) != 0,
+                (flags & KernelAbi.FLAG_TAIL) != 0,
                 data));
     }
 

@@ -44,6 +44,19 @@ public interface TlsscopeConfig {
         /** Plaintext captured per SSL call; the rest is counted as truncated. */
         @WithDefault("262144")
         int maxBytesPerCall();
+
+        /**
+         * Response bytes (server to client) captured whole per request/response exchange of a
+         * recognised database connection; beyond it each response call gives only its last
+         * response-tail-bytes, where the outcome is. The skipped bytes are counted
+         * (kernel.budgeted.bytes). 0 captures responses whole, like requests.
+         */
+        @WithDefault("16384")
+        int responseBudgetBytes();
+
+        /** Last bytes captured of each response call beyond the response budget (1..16384). */
+        @WithDefault("512")
+        int responseTailBytes();
     }
 
     interface Sse {

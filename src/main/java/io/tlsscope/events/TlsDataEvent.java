@@ -2,6 +2,7 @@ package io.tlsscope.events;
 
 import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.bpf.abi.FdMethod;
+import io.tlsscope.bpf.abi.KernelAbi;
 import io.tlsscope.bpf.abi.SslFunction;
 import io.tlsscope.conn.TcpTuple;
 import java.time.Instant;
@@ -21,7 +22,9 @@ import java.time.Instant;
  * @param layout      name of the struct layout that found fd (method LAYOUT), else null
  * @param tuple       TCP 4-tuple of fd, or null when unknown
  * @param containerId the container the process runs in, from its cgroup; null outside containers
- * @param callBytes   bytes the call moved; more than the captured bytes when truncated
+ * @param callBytes   bytes the call moved; more than the captured bytes when truncated or budgeted
+ * @param tail        the chunk holds the call's last bytes: those between the earlier chunks and it were
+ *                    skipped by the response budget (a large server response)
  */
 public record TlsDataEvent(
         Instant time,
@@ -45,10 +48,16 @@ public record TlsDataEvent(
         int chunkSequence,
         boolean lastChunk,
         boolean truncated,
+        boolean tail,
         byte[] data) implements StreamEvent {
 
-    /** Bytes of the call captured up to and including this chunk. */
+    /** Where this chunk's bytes begin in the call's bytes. */
+    public long dataOffset() {
+        return tail ? callBytes - data.length : (long) chunkSequence * KernelAbi.CHUNK_DATA_MAX;
+    }
+
+    /** Where this chunk's bytes end in the call's bytes. */
     public long capturedThrough() {
-        return (long) chunkSequence * io.tlsscope.bpf.abi.KernelAbi.CHUNK_DATA_MAX + data.length;
+        return dataOffset() + data.length;
     }
 }

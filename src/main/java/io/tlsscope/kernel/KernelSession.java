@@ -1,11 +1,13 @@
 package io.tlsscope.kernel;
 
 import io.tlsscope.bpf.BpfLink;
+import io.tlsscope.bpf.BpfMap;
 import io.tlsscope.bpf.BpfObject;
 import io.tlsscope.bpf.LibbpfException;
 import io.tlsscope.bpf.LibbpfLog;
 import io.tlsscope.bpf.LibbpfRuntime;
 import io.tlsscope.bpf.RingBufferReader;
+import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.bpf.abi.KernelAbi;
 import io.tlsscope.bpf.abi.KernelCounter;
 import io.tlsscope.bpf.abi.StructValue;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * The kernel side of one tracing run: the BPF object loaded with its settings, the tracepoints
@@ -33,6 +36,7 @@ import java.util.function.Consumer;
  * it had acquired. Thread-safe once open.
  */
 public final class KernelSession implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KernelSession.class);
     private static final String OBJECT_RESOURCE = "/bpf/tlsscope.bpf.o";
     private static final Path KERNEL_BTF = Path.of("/sys/kernel/btf/vmlinux");
     private final BpfObject object;
@@ -41,6 +45,7 @@ public final class KernelSession implements AutoCloseable {
     private final KernelLayoutTable layouts;
     private final OpenSslAttacher openSsl;
     private final LibraryCallAccounting attacher;
+    private final BpfMap responseDirections;
     private volatile RingBufferReader reader;
     private volatile boolean closed;
 
@@ -50,6 +55,7 @@ public final class KernelSession implements AutoCloseable {
             tracepoints.add(object.program(program).attachTracing());
         }
         this.counters = new KernelCounters(object.map("counters"));
+        this.responseDirections = object.map("response_directions");
         this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         layouts.fill();
         this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn());
@@ -72,6 +78,8 @@ public final class KernelSession implements AutoCloseable {
                     .setInt(settings.selfTgid(), "self_tgid")
                     .setInt(settings.maxBytesPerCall(), "max_bytes_per_call")
                     .setInt(OpenSslLayouts.builtIn().all().size(), "layout_count")
+                    .setInt(settings.responseBudgetBytes(), "response_budget")
+                    .setInt(settings.responseTailBytes(), "response_tail")
                     .toBytes());
             object.setMaxEntries("events", settings.ringBufferBytes());
             try {
@@ -91,6 +99,15 @@ public final class KernelSession implements AutoCloseable {
         int capLimit = KernelAbi.CHUNK_DATA_MAX * KernelAbi.MAX_CHUNKS_PER_CALL;
         if (cap < 1 || cap > capLimit) {
             throw new KernelStartException("tlsscope.capture.max-bytes-per-call must be within 1.." + capLimit + ", was " + cap);
+        }
+        if (settings.responseBudgetBytes() < 0) {
+            throw new KernelStartException("tlsscope.capture.response-budget-bytes must be 0 (responses whole) or more, was "
+                    + settings.responseBudgetBytes());
+        }
+        int tail = settings.responseTailBytes();
+        if (tail < 1 || tail > KernelAbi.CHUNK_DATA_MAX) {
+            throw new KernelStartException("tlsscope.capture.response-tail-bytes must be within 1.." + KernelAbi.CHUNK_DATA_MAX
+                    + ", was " + tail);
         }
         int ring = settings.ringBufferBytes();
         if (ring < 4096 || Integer.bitCount(ring) != 1) {
@@ -128,6 +145,22 @@ public final class KernelSession implements AutoCloseable {
         }
         reader = new RingBufferReader(object.map("events"), onRecord, "tlsscope-ringbuf");
         reader.start();
+    }
+
+    /**
+     * Tells the kernel which direction of a connection id carries its responses, so that the
+     * response budget applies to it. Called once per recognised connection, on the ring-buffer
+     * thread. A failed update only leaves the connection captured whole: nothing is lost.
+     */
+    public void responseDirection(long connectionId, Direction response) {
+        if (closed) {
+            return;
+        }
+        try {
+            responseDirections.update(KernelAbi.u64(connectionId), KernelAbi.u32(response.value()), BpfMap.BPF_ANY);
+        } catch (LibbpfException e) {
+            LOG.debugf("response direction of connection %d not set: %s", connectionId, e.getMessage());
+        }
     }
 
     /** Puts the probes on library inodes (OpenSSL or Go); discovery calls it once per inode. */

@@ -25,6 +25,15 @@ public interface ProtocolSession {
      */
     void skip(boolean frontendSide, long missing, Instant time);
 
+    /**
+     * The last bytes of a call whose middle the response budget skipped: skipped bytes are missing
+     * right before them. When they end inside the message they began in, framing goes on; else the
+     * direction resumes at the earliest point of the tail from which whole messages run exactly to
+     * its end and end an answer, and the statement in flight has its rows marked partial. That is
+     * policy, not a desynchronisation.
+     */
+    void tail(boolean frontendSide, long skipped, byte[] tail, Instant time);
+
     /** Captured bytes of one direction were lost, how many unknown: resynchronise and forget what was in flight. */
     void gap(boolean frontendSide);
 

@@ -81,6 +81,8 @@ public class ProtocolStage implements CounterSource {
         int rejectedOpenings;
         boolean clientSide;
         final int[] nextChunk = new int[2];
+        /** Bytes of the current call captured so far, per direction: where a tail's skipped bytes begin. */
+        final long[] capturedInCall = new long[2];
         final UnrecognisedMask unrecognised = new UnrecognisedMask();
 
         Connection(int pid) {
@@ -94,6 +96,14 @@ public class ProtocolStage implements CounterSource {
      * @return the query events the bytes completed, in order; usually none
      */
     public List<QueryEvent> accept(TlsDataEvent event) {
+        return accept(event, ResponseDirections.NONE);
+    }
+
+    /**
+     * As {@link #accept(TlsDataEvent)}; a connection recognised here has its response direction
+     * told to directions, so that the kernel's response budget applies to it.
+     */
+    public List<QueryEvent> accept(TlsDataEvent event, ResponseDirections directions) {
         long key = event.connectionId();
         Connection connection = key == 0 ? new Connection(event.pid()) : connections.get(key);
         if (connection == null) {
@@ -110,7 +120,10 @@ public class ProtocolStage implements CounterSource {
         } else if (chunkMissing) {
             connection.unrecognised.gap(direction);
         }
-        byte[] earlier = connection.session == null ? recognise(key, connection, event) : null;
+        long capturedBefore = event.chunkSequence() == 0 ? 0 : connection.capturedInCall[direction];
+        long skippedBefore = Math.max(0, event.dataOffset() - capturedBefore);
+        connection.capturedInCall[direction] = event.capturedThrough();
+        byte[] earlier = connection.session == null ? recognise(key, connection, event, directions) : null;
         ProtocolSession session = connection.session;
         if (session == null || !session.masksExact()) {
             // not known, or only guessed from the middle of a stream: blank what could be credentials before anyone reads
@@ -130,7 +143,7 @@ public class ProtocolStage implements CounterSource {
             } else if (chunkMissing) {
                 session.gap(frontendBytes);
             }
-            decode(session, event, frontendBytes, earlier);
+            decode(session, event, frontendBytes, earlier, skippedBefore);
         } catch (RuntimeException e) {
             // a decoder bug must not stop the capture, nor leave the bytes unmasked: the direction is lost
             failures.incrementAndGet();
@@ -206,7 +219,7 @@ public class ProtocolStage implements CounterSource {
      * returns the opening's bytes from earlier calls (already published, so the session frames them
      * to stand at the right place in this call), else null.
      */
-    private byte[] recognise(long key, Connection connection, TlsDataEvent event) {
+    private byte[] recognise(long key, Connection connection, TlsDataEvent event, ResponseDirections directions) {
         if (connection.rejectedOpenings >= RECOGNITION_ATTEMPTS) {
             return null;
         }
@@ -227,13 +240,21 @@ public class ProtocolStage implements CounterSource {
         openings.recognised(key);
         connection.session = session.get();
         connection.clientSide = write;
+        if (key != 0) {
+            directions.responseDirection(key, write ? Direction.READ : Direction.WRITE);
+        }
         return opening.earlierBytes();
     }
 
-    private static void decode(ProtocolSession session, TlsDataEvent event, boolean frontendBytes, byte[] earlier) {
+    private static void decode(ProtocolSession session, TlsDataEvent event, boolean frontendBytes, byte[] earlier,
+                               long skippedBefore) {
         Instant time = event.time();
         if (earlier != null && earlier.length > 0) {
             feed(session, frontendBytes, earlier, time);
+        }
+        if (event.tail()) {
+            session.tail(frontendBytes, skippedBefore, event.data(), time); // the response budget skipped the bytes before
+            return;
         }
         feed(session, frontendBytes, event.data(), time);
         if (event.truncated() && event.lastChunk()) {

@@ -22,12 +22,26 @@ import java.util.List;
  * @param columns     names of the result columns (RowDescription / column definitions); null without a result set
  * @param statementBytes the statement's length in bytes as sent, when only a prefix of it was captured (a call
  *                    larger than the capture limit; the statement holds that prefix); null when it is whole
+ * @param responseBytesSkipped bytes of the server's answer the response budget skipped (a large result); null when
+ *                    the answer was captured whole
+ * @param rowsPartial true when rows is only a lower bound: rows were among the skipped bytes and no command tag
+ *                    or OK packet stated the count; null otherwise
  */
 public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
                          List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
                          String sqlState, Integer errorCode, String error, String transactionStatus,
-                         List<String> notices, CopySummary copy, List<String> columns, Long statementBytes)
+                         List<String> notices, CopySummary copy, List<String> columns, Long statementBytes,
+                         Long responseBytesSkipped, Boolean rowsPartial)
         implements StreamEvent {
+
+    /** A statement whose answer was captured whole. */
+    public QueryEvent(ConnectionInfo connection, String side, String command, String statement,
+                      List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
+                      String sqlState, Integer errorCode, String error, String transactionStatus,
+                      List<String> notices, CopySummary copy, List<String> columns, Long statementBytes) {
+        this(connection, side, command, statement, parameters, start, end, commandTag, rows, sqlState, errorCode, error,
+                transactionStatus, notices, copy, columns, statementBytes, null, null);
+    }
 
     /**
      * The data of a COPY, counted, not kept.

@@ -2,6 +2,7 @@ package io.tlsscope.tracer;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.tlsscope.bpf.LibbpfException;
+import io.tlsscope.bpf.abi.Direction;
 import io.tlsscope.capture.CapturePipeline;
 import io.tlsscope.capture.ProcessEvent;
 import io.tlsscope.config.TlsscopeConfig;
@@ -71,12 +72,13 @@ public class Tracer implements CounterSource {
         Discovery discovery = null;
         try {
             int self = (int) ProcessHandle.current().pid();
-            kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes()));
+            kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes(),
+                    config.capture().responseBudgetBytes(), config.capture().responseTailBytes()));
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
                     config.tracer().detachGrace(), kernel::processRecordsLost);
-            kernel.startReading(pipeline.recordsOf(new RunRecords(registry, discovery)));
+            kernel.startReading(pipeline.recordsOf(new RunRecords(kernel, registry, discovery)));
             running = new Running(kernel, registry, discovery, goHooks);
             long scanStart = System.nanoTime();
             int processes = discovery.scanAll();
@@ -96,7 +98,12 @@ public class Tracer implements CounterSource {
     }
 
     /** Where the records of one run come from and where its process events go. */
-    private record RunRecords(LibraryRegistry registry, Discovery discovery) implements CapturePipeline.Run {
+    private record RunRecords(KernelSession kernel, LibraryRegistry registry, Discovery discovery) implements CapturePipeline.Run {
+        @Override
+        public void responseDirection(long connectionId, Direction response) {
+            kernel.responseDirection(connectionId, response);
+        }
+
         @Override
         public LibraryRef library(int libraryId) {
             Optional<LibraryKey> key = registry.keyOf(libraryId);

@@ -30,6 +30,6 @@ public final class TestEvents {
                                         int chunkSequence, boolean lastChunk) {
         return new TlsDataEvent(Instant.EPOCH, pid + ":1", pid, pid, "test", direction,
                 direction == Direction.WRITE ? SslFunction.SSL_WRITE : SslFunction.SSL_READ, new LibraryRef(1, "fe:00", 1L), connection,
-                connection, callSequence, 3, FdMethod.LAYOUT, null, null, 0, null, data.length, chunkSequence, lastChunk, false, data);
+                connection, callSequence, 3, FdMethod.LAYOUT, null, null, 0, null, data.length, chunkSequence, lastChunk, false, false, data);
     }
 }

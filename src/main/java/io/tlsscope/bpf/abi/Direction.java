@@ -13,6 +13,11 @@ public enum Direction {
         this.value = value;
     }
 
+    /** The wire value. */
+    public int value() {
+        return value;
+    }
+
     public static Direction fromValue(int value) {
         return value == READ.value ? READ : WRITE;
     }

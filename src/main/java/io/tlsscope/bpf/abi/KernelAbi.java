@@ -126,17 +126,21 @@ public final class KernelAbi {
             JAVA_INT.withName("netfd_sysfd_offset"),
             paddingLayout(4));
 
-    /** struct tlsscope_config (16 bytes), the whole .rodata section of the object. */
+    /** struct tlsscope_config (24 bytes), the whole .rodata section of the object. */
     public static final StructLayout CONFIG = structLayout(
             JAVA_INT.withName("self_tgid"),
             JAVA_INT.withName("max_bytes_per_call"),
             JAVA_INT.withName("layout_count"),
+            JAVA_INT.withName("response_budget"),
+            JAVA_INT.withName("response_tail"),
             paddingLayout(4));
 
     /** enum tlsscope_event_flags. */
     public static final int FLAG_LAST_CHUNK = 1;
     public static final int FLAG_TRUNCATED = 2;
     public static final int FLAG_TUPLE_VALID = 4;
+    /** The record holds the call's last bytes; those between the head records and it were skipped by the response budget. */
+    public static final int FLAG_TAIL = 8;
 
     /** Byte offset of a field of {@link #TLS_DATA_EVENT}, e.g. {@code offset("tuple")}. */
     public static long tlsDataOffset(String field) {
@@ -151,6 +155,11 @@ public final class KernelAbi {
     /** A __u32 / __s32 map key or array index, in native byte order. */
     public static byte[] u32(int value) {
         return MemorySegment.ofArray(new int[] {value}).toArray(JAVA_BYTE);
+    }
+
+    /** A __u64 map key, in native byte order. */
+    public static byte[] u64(long value) {
+        return MemorySegment.ofArray(new long[] {value}).toArray(JAVA_BYTE);
     }
 
     private KernelAbi() {

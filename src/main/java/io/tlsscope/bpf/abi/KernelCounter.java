@@ -32,7 +32,9 @@ public enum KernelCounter {
     GO_RETURN_WITHOUT_ENTRY("kernel.go.calls.return-without-entry", "Go returns seen without their entry (attached mid-call)"),
     CONNECTIONS_OPENED("kernel.connections.opened", "connection ids given out (a new SSL object, or one that moved to another socket)"),
     CONNECTION_EVENT_DROPS("kernel.connection-events.drops", "connection-closed records lost because the ring buffer was full (decoder state then ages out)"),
-    CONN_STALE("kernel.conn.stale", "connection-map entries whose fd number now names another socket (closed without close(): close_range, dup2, exit), relearned");
+    CONN_STALE("kernel.conn.stale", "connection-map entries whose fd number now names another socket (closed without close(): close_range, dup2, exit), relearned"),
+    BUDGETED_CALLS("kernel.budgeted.calls", "response calls cut by the response budget: their head within the budget and their tail were captured"),
+    BUDGETED_BYTES("kernel.budgeted.bytes", "response bytes (server to client) skipped by the response budget, by policy (tlsscope.capture.response-budget-bytes)");
 
     private final String key;
     private final String description;

@@ -45,6 +45,10 @@ final class MySqlResponse {
     private int definitionsSeen;
     private int preparedColumnsStart;
     private int preparedColumns;
+    /** Bytes of the answer the response budget skipped. */
+    private long skippedBytes;
+    /** Whether rows went by uncounted (the budget skipped packet boundaries): rows is a lower bound. */
+    private boolean rowsPartial;
 
     MySqlResponse(int command) {
         this.command = command;
@@ -230,6 +234,32 @@ final class MySqlResponse {
     }
 
     /** Rows returned or affected, when the answer said. */
+    /** The response budget skipped bytes of this answer. */
+    void skipped(long bytes) {
+        skippedBytes += bytes;
+    }
+
+    /**
+     * The stream resumes at the packets that end this answer, after bytes whose packet boundaries
+     * are unknown: in a result set they were rows (or the rest of the definitions), uncounted.
+     */
+    void resumeAtEnd() {
+        lastSequence = -1; // the sequence ids in between are unknown: no restart is implied
+        if (resultSet) {
+            state = State.ROWS;
+            guessedIntermediateEof = false;
+            rowsPartial = true;
+        }
+    }
+
+    long skippedBytes() {
+        return skippedBytes;
+    }
+
+    boolean rowsPartial() {
+        return rowsPartial;
+    }
+
     Long rows() {
         return rowsKnown ? rows : null;
     }

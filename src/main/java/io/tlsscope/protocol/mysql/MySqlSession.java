@@ -95,6 +95,19 @@ public final class MySqlSession implements ProtocolSession {
         (frontendSide ? frontend : backend).skip(missing, packet -> onPacket(packet, time, frontendSide));
     }
 
+    @Override
+    public void tail(boolean frontendSide, long skipped, byte[] tail, Instant time) {
+        MySqlCommand answering = frontendSide ? null : pending.peek();
+        if (answering != null) {
+            answering.response().skipped(skipped);
+        }
+        (frontendSide ? frontend : backend).tail(skipped, tail, packet -> onPacket(packet, time, frontendSide), () -> {
+            if (answering != null) {
+                answering.response().resumeAtEnd();
+            }
+        });
+    }
+
     private void onPacket(MySqlStream.Packet packet, Instant time, boolean fromFrontend) {
         try {
             if (fromFrontend) {
@@ -325,7 +338,8 @@ public final class MySqlSession implements ProtocolSession {
         sink.accept(new QueryEvent(connection, side, refusedLogin ? "login" : done.kind(), refusedLogin ? "" : done.statement(),
                 done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
-                transactionStatus, null, null, columns(done), refusedLogin ? null : done.statementBytes()));
+                transactionStatus, null, null, columns(done), refusedLogin ? null : done.statementBytes(),
+                response.skippedBytes() > 0 ? response.skippedBytes() : null, !failed && response.rowsPartial() ? Boolean.TRUE : null));
     }
 
     /** The answer's column names; an execute's answer may leave them to the prepare (MariaDB metadata cache). */

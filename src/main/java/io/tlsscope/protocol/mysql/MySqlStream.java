@@ -147,6 +147,64 @@ final class MySqlStream {
         }
     }
 
+    /**
+     * The last bytes of a call whose middle the response budget skipped (see
+     * {@link io.tlsscope.protocol.ProtocolSession#tail}). Lost packet boundaries are found again at
+     * the earliest point of the tail from which whole packets with consecutive sequence ids run
+     * exactly to its end, the last an OK/EOF (0xFE) or ERR (0xFF) packet: the server ends an answer
+     * with one and flushes there. onResume runs before the packets from that point are handed out.
+     */
+    void tail(long skipped, byte[] tail, Consumer<Packet> out, Runnable onResume) {
+        if (!desynchronised && skipped > 0) {
+            if (!inBody || !body.skip(skipped)) {
+                lose();
+            } else if (body.complete()) {
+                pieceDone(out);
+            }
+        }
+        if (!desynchronised) {
+            add(tail, out);
+            return;
+        }
+        int start = answerEnd(tail);
+        if (start < 0) {
+            if (blankWhileLost) {
+                Arrays.fill(tail, BodyMask.BLANK);
+            }
+            return; // the answer goes on: a later call's tail ends it
+        }
+        desynchronised = false;
+        onResume.run();
+        add(Arrays.copyOfRange(tail, start, tail.length), out);
+    }
+
+    /**
+     * The earliest offset of bytes from which packets with consecutive sequence ids run exactly to
+     * their end, none continued, the last starting with 0xFE (OK/EOF) or 0xFF (ERR); -1 if none.
+     */
+    static int answerEnd(byte[] bytes) {
+        for (int start = 0; start + HEADER < bytes.length; start++) {
+            int position = start;
+            int previous = -1;
+            int lastHead = -1;
+            while (position + HEADER <= bytes.length) {
+                int length = (bytes[position] & 0xFF) | (bytes[position + 1] & 0xFF) << 8 | (bytes[position + 2] & 0xFF) << 16;
+                int sequence = bytes[position + 3] & 0xFF;
+                boolean fits = length < PIECE_LIMIT && length <= bytes.length - position - HEADER;
+                if (!fits || previous >= 0 && sequence != (previous + 1 & 0xFF)) {
+                    break;
+                }
+                lastHead = length == 0 ? -1 : bytes[position + HEADER] & 0xFF;
+                previous = sequence;
+                position += HEADER + length;
+            }
+            if (position == bytes.length && (lastHead == 0xFE || lastHead == 0xFF)) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
     /** Captured bytes were lost: what is buffered can no longer be framed. */
     void gap() {
         if (!desynchronised) {
@@ -164,8 +222,13 @@ final class MySqlStream {
 
     /** The session found a packet that makes no sense here: drop what is buffered and resync. */
     void desync() {
-        desynchronised = true;
+        lose();
         desyncs++;
+    }
+
+    /** Packet boundaries are unknown from here (bytes lost or skipped): resume at the next plausible start. */
+    private void lose() {
+        desynchronised = true;
         headerFilled = 0;
         inBody = false;
         sequence = -1;

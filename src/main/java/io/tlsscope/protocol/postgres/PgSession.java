@@ -77,6 +77,12 @@ public final class PgSession implements ProtocolSession {
         String copyDirection;
         long copyMessages;
         long copyBytes;
+        /** Bytes of the answer the response budget skipped. */
+        long responseSkipped;
+        /** Whether DataRows went by uncounted (the budget skipped message boundaries): rows is a lower bound unless the tag states it. */
+        boolean rowsUncounted;
+        /** Whether the command tag stated the row count. */
+        boolean tagStatedRows;
 
         Execution(String command, String statement, List<String> parameters, Instant start) {
             this.command = command;
@@ -115,6 +121,19 @@ public final class PgSession implements ProtocolSession {
     @Override
     public void skip(boolean frontendSide, long missing, Instant time) {
         (frontendSide ? frontend : backend).skip(missing, message -> onMessage(message, time, frontendSide));
+    }
+
+    @Override
+    public void tail(boolean frontendSide, long skipped, byte[] tail, Instant time) {
+        Execution answering = frontendSide ? null : current();
+        if (answering != null) {
+            answering.responseSkipped += skipped;
+        }
+        (frontendSide ? frontend : backend).tail(skipped, tail, message -> onMessage(message, time, frontendSide), () -> {
+            if (answering != null) {
+                answering.rowsUncounted = true;
+            }
+        });
     }
 
     private void onMessage(PgStream.Message message, Instant time, boolean fromFrontend) {
@@ -314,9 +333,11 @@ public final class PgSession implements ProtocolSession {
                 if (simpleQuery != null) {
                     simpleQuery.tag = simpleQuery.tag == null ? tag : simpleQuery.tag + "; " + tag;
                     simpleQuery.rows = affectedRows(tag, simpleQuery);
+                    simpleQuery.tagStatedRows = statesRows(tag);
                 } else if (current != null) {
                     current.tag = tag;
                     current.rows = affectedRows(tag, current);
+                    current.tagStatedRows = statesRows(tag);
                     finish(pending.poll(), time, null);
                 }
             }
@@ -362,12 +383,14 @@ public final class PgSession implements ProtocolSession {
 
     /** The row count a command tag carries (INSERT 0 3, UPDATE 5, SELECT 2, ...), else the DataRows seen. */
     private static long affectedRows(String tag, Execution execution) {
-        String[] words = tag.split(" ");
-        String last = words[words.length - 1];
-        if (words.length >= 2 && last.chars().allMatch(Character::isDigit) && !last.isEmpty()) {
-            return Long.parseLong(last);
-        }
-        return execution.rows;
+        return statesRows(tag) ? Long.parseLong(tag.substring(tag.lastIndexOf(' ') + 1)) : execution.rows;
+    }
+
+    /** Whether a command tag ends in a row count. */
+    private static boolean statesRows(String tag) {
+        int space = tag.lastIndexOf(' ');
+        String last = tag.substring(space + 1);
+        return space > 0 && !last.isEmpty() && last.chars().allMatch(Character::isDigit);
     }
 
     private void finish(Execution execution, Instant end, String transactionStatus) {
@@ -382,7 +405,9 @@ public final class PgSession implements ProtocolSession {
                 execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
                 execution.copyDirection == null ? null
                         : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
-                execution.columns, execution.statementBytes));
+                execution.columns, execution.statementBytes,
+                execution.responseSkipped > 0 ? execution.responseSkipped : null,
+                !failed && execution.rowsUncounted && !execution.tagStatedRows ? Boolean.TRUE : null));
     }
 
     /** RowDescription: a field count, then per field its name and 18 bytes of table, type and format data. */

@@ -135,6 +135,67 @@ final class PgStream {
         }
     }
 
+    /**
+     * The last bytes of a call whose middle the response budget skipped (see
+     * {@link io.tlsscope.protocol.ProtocolSession#tail}). Lost message boundaries are found again
+     * at the earliest point of the tail from which whole messages run exactly to its end, the last
+     * a ReadyForQuery: the server ends every answer with it and flushes there, so an answer's last
+     * call ends with it. onResume runs before the messages from that point are handed out.
+     */
+    void tail(long skipped, byte[] tail, Consumer<Message> out, Runnable onResume) {
+        if (!desynchronised && skipped > 0) {
+            if (!inBody || !body.skip(skipped)) {
+                lose();
+            } else if (body.complete()) {
+                emit(out);
+            }
+        }
+        if (!desynchronised) {
+            add(tail, out);
+            return;
+        }
+        int start = answerEnd(tail);
+        if (start < 0) {
+            blankIfLost(tail);
+            return; // the answer goes on: a later call's tail ends it
+        }
+        desynchronised = false;
+        onResume.run();
+        add(Arrays.copyOfRange(tail, start, tail.length), out);
+    }
+
+    /** Backend message types (PostgreSQL protocol 3.0, "Message Formats"). */
+    private static final String BACKEND_TYPES = "RKSZTDCENAGHWdcIsn123tv";
+
+    /**
+     * The earliest offset of bytes from which backend messages run exactly to their end, the last
+     * being ReadyForQuery (length 5, status I, T or E); -1 if none.
+     */
+    static int answerEnd(byte[] bytes) {
+        for (int start = 0; start + 6 <= bytes.length; start++) {
+            int position = start;
+            char last = 0;
+            while (position + 5 <= bytes.length) {
+                char next = (char) (bytes[position] & 0xFF);
+                int length = ByteBuffer.wrap(bytes, position + 1, 4).getInt();
+                if (BACKEND_TYPES.indexOf(next) < 0 || length < 4 || length > bytes.length - position - 1) {
+                    break;
+                }
+                last = next;
+                position += 1 + length;
+            }
+            if (position == bytes.length && last == 'Z' && readyForQuery(bytes, bytes.length - 6)) {
+                return start;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean readyForQuery(byte[] bytes, int at) {
+        char status = (char) bytes[at + 5];
+        return bytes[at] == 'Z' && ByteBuffer.wrap(bytes, at + 1, 4).getInt() == 5 && (status == 'I' || status == 'T' || status == 'E');
+    }
+
     /** Captured bytes were lost (a chunk or call dropped): what is buffered can no longer be framed. */
     void gap() {
         if (!desynchronised) {
@@ -143,8 +204,13 @@ final class PgStream {
     }
 
     private void desync() {
-        desynchronised = true;
+        lose();
         desyncs++;
+    }
+
+    /** Message boundaries are unknown from here (bytes lost or skipped): resume at the next plausible start. */
+    private void lose() {
+        desynchronised = true;
         headerFilled = 0;
         inBody = false;
         body.clear();
