@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,40 @@ public final class RecordedCalls {
                     session.backend(piece, Instant.EPOCH);
                 }
             }
+        }
+        return events;
+    }
+
+    /**
+     * Feeds every call to a decoder per connection as the kernel's response budget would let it
+     * through (plan_capture in tlsscope.bpf.c): answer bytes whole up to budget per exchange (a
+     * frontend call starts a new one), beyond it each answer call's head within the budget and its
+     * last tail bytes, the bytes between given as skipped.
+     */
+    public static List<QueryEvent> replayBudgeted(String name, String side, int budget, int tail,
+                                                  Function<Consumer<QueryEvent>, ProtocolSession> decoder) {
+        List<QueryEvent> events = new ArrayList<>();
+        Map<String, ProtocolSession> sessions = new LinkedHashMap<>();
+        Map<String, Long> answered = new HashMap<>();
+        for (Call call : load(name)) {
+            ProtocolSession session = sessions.computeIfAbsent(call.connection(), key -> decoder.apply(events::add));
+            byte[] data = call.data();
+            if (call.write() == side.equals("client")) {
+                answered.put(call.connection(), 0L);
+                session.frontend(data, Instant.EPOCH);
+                continue;
+            }
+            long used = answered.merge(call.connection(), (long) data.length, Long::sum) - data.length;
+            if (used + data.length <= budget) {
+                session.backend(data, Instant.EPOCH);
+                continue;
+            }
+            int head = (int) Math.max(0, Math.min(data.length, budget - used));
+            int last = Math.min(tail, data.length - head);
+            if (head > 0) {
+                session.backend(Arrays.copyOf(data, head), Instant.EPOCH);
+            }
+            session.tail(false, data.length - head - last, Arrays.copyOfRange(data, data.length - last, data.length), Instant.EPOCH);
         }
         return events;
     }

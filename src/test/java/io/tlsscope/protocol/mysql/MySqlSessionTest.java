@@ -61,6 +61,36 @@ class MySqlSessionTest {
         }
     }
 
+    /**
+     * Answers cut as the kernel's response budget cuts them (a head of 8 bytes per exchange, then
+     * only each call's last 64 bytes): every statement still comes out with its outcome; a result
+     * set whose rows went by uncounted says its count is a lower bound.
+     */
+    @Test
+    void answersCutByTheResponseBudgetKeepTheirStatementsAndOutcomes() {
+        for (String side : List.of("client", "server")) {
+            String fixture = "mysql/mariadb-cli-" + side;
+            List<QueryEvent> whole = replay(fixture, side, 0);
+            List<QueryEvent> cut = RecordedCalls.replayBudgeted(fixture, side, 8, 64,
+                    sink -> new MySqlSession(side, connection(), sink, true));
+            assertThat(cut).as(side).extracting(QueryEvent::statement).containsExactlyElementsOf(whole.stream().map(QueryEvent::statement).toList());
+            for (int i = 0; i < whole.size(); i++) {
+                QueryEvent expected = whole.get(i);
+                QueryEvent seen = cut.get(i);
+                assertThat(seen.errorCode()).as("%s: %s", side, expected.statement()).isEqualTo(expected.errorCode());
+                if (Boolean.TRUE.equals(seen.rowsPartial())) {
+                    assertThat(seen.rows()).isLessThan(expected.rows());
+                } else {
+                    assertThat(seen.rows()).isEqualTo(expected.rows());
+                }
+            }
+            QueryEvent select = byStatement(cut, "SELECT id, name, price");
+            assertThat(select.responseBytesSkipped()).isPositive();
+            assertThat(select.rowsPartial()).isTrue();
+            assertThat(byStatement(cut, "SELECT * FROM missing_table").rowsPartial()).isNull();
+        }
+    }
+
     @Test
     void howTheApplicationSplitItsCallsDoesNotMatter() {
         List<String> whole = replay("mysql/mariadb-cli-client", "client", 0).stream().map(QueryEvent::toString).toList();

@@ -93,6 +93,32 @@ class PgSessionTest {
         }
     }
 
+    /**
+     * Answers cut as the kernel's response budget cuts them (a head of 8 bytes per exchange, then
+     * only each call's last 24 bytes): every statement still comes out, with the tag and row count
+     * its CommandComplete states, read from the tails; the skipped bytes are said.
+     */
+    @Test
+    void answersCutByTheResponseBudgetKeepTheirStatementsAndTags() {
+        for (String fixture : List.of("psql-client", "psql-backend")) {
+            String side = fixture.endsWith("client") ? "client" : "server";
+            List<QueryEvent> whole = replay(fixture, side, 0);
+            List<QueryEvent> cut = RecordedCalls.replayBudgeted("pg/" + fixture, side, 8, 24,
+                    sink -> new PgSession(side, connection(), sink, true));
+            assertThat(cut).as(fixture).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
+            for (int i = 0; i < whole.size(); i++) {
+                if (whole.get(i).sqlState() == null) { // an ErrorResponse is longer than 24 bytes: its tail has only ReadyForQuery
+                    assertThat(cut.get(i).commandTag()).as("%s: %s", fixture, PSQL_STATEMENTS.get(i)).isEqualTo(whole.get(i).commandTag());
+                    assertThat(cut.get(i).rows()).isEqualTo(whole.get(i).rows());
+                    assertThat(cut.get(i).rowsPartial()).isNull();
+                }
+            }
+            assertThat(cut).filteredOn(event -> event.statement().startsWith("SELECT id")).singleElement()
+                    .satisfies(event -> assertThat(event.responseBytesSkipped()).isPositive());
+            assertThat(whole).allSatisfy(event -> assertThat(event.responseBytesSkipped()).isNull());
+        }
+    }
+
     @Test
     void howTheApplicationSplitItsCallsDoesNotMatter() {
         List<String> whole = replay("psql-client", "client", 0).stream().map(QueryEvent::toString).toList();
