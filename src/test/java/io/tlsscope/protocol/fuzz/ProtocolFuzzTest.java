@@ -109,7 +109,9 @@ class ProtocolFuzzTest {
 
     private static void replay(byte[] input, ProtocolSession session) {
         for (CallScript.Call call : CallScript.parse(input).calls()) {
-            if (call.frontend()) {
+            if (call.skippedBefore() > 0) {
+                session.tail(call.frontend(), call.skippedBefore(), call.data(), Instant.EPOCH);
+            } else if (call.frontend()) {
                 session.frontend(call.data(), Instant.EPOCH);
             } else {
                 session.backend(call.data(), Instant.EPOCH);
