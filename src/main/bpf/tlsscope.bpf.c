@@ -654,9 +654,11 @@ int go_tls_read_entry_stack(struct pt_regs *ctx)
 }
 
 /*
- * The Go connection's fd through the build's offsets, else the fd of the read/write syscall the
- * entry thread made during the call, else the fd this connection had before; each must be a TCP
- * socket of the process. Unlike OpenSSL, validated offsets win over the syscall when they disagree
+ * The Go connection's fd through the build's offsets, as found and validated at the call's entry
+ * (a connection's socket does not change during a call, and another goroutine may have closed it
+ * by the return), else through the offsets now, else the fd of the read/write syscall the entry
+ * thread made during the call, else the fd this connection had before; each must be a TCP socket
+ * of the process. Unlike OpenSSL, validated offsets win over the syscall when they disagree
  * (counted): goroutines share threads, so a thread's syscall is weaker evidence than the struct.
  */
 static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const struct go_call *call, __s32 *fd,
@@ -664,22 +666,18 @@ static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const st
 {
 	struct ssl_key cache_key = { .tgid = tgid, .ssl = call->conn };
 	__s32 nested = call->nested_fd;
-	__s32 candidate = go_conn_fd(library_id, call->conn);
+	__s32 candidate = call->entry_fd;
 	__s32 *cached;
 	__u8 method = TLSSCOPE_FD_NONE;
 
-	if (candidate >= 0 && !find_conn(tgid, candidate, conn)) {
+	if (candidate >= 0) {
+		*conn = call->entry_conn;
 		method = TLSSCOPE_FD_GO_CONN;
-		if (nested >= 0 && nested != candidate)
-			count(TLSSCOPE_CTR_FD_MISMATCH, 1);
+	} else if ((candidate = go_conn_fd(library_id, call->conn)) >= 0 && !find_conn(tgid, candidate, conn)) {
+		method = TLSSCOPE_FD_GO_CONN;
 	} else if (nested >= 0 && !find_conn(tgid, nested, conn)) {
 		candidate = nested;
 		method = TLSSCOPE_FD_NESTED_SYSCALL;
-	} else if (call->entry_fd >= 0) {
-		/* closed by another goroutine during the call: the conn named this socket at the entry */
-		candidate = call->entry_fd;
-		*conn = call->entry_conn;
-		method = TLSSCOPE_FD_GO_CONN;
 	} else {
 		cached = bpf_map_lookup_elem(&ssl_fds, &cache_key);
 		candidate = cached ? *cached : -1;
@@ -693,6 +691,8 @@ static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const st
 		return method;
 	case TLSSCOPE_FD_GO_CONN:
 		count(TLSSCOPE_CTR_FD_GO_CONN, 1);
+		if (nested >= 0 && nested != candidate)
+			count(TLSSCOPE_CTR_FD_MISMATCH, 1);
 		break;
 	case TLSSCOPE_FD_NESTED_SYSCALL:
 		count(TLSSCOPE_CTR_FD_NESTED_SYSCALL, 1);
