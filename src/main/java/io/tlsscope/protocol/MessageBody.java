@@ -8,21 +8,32 @@ import java.util.Arrays;
  * grow memory; the rest is counted, not kept), then blanked in place where its mask says, or
  * skipped over when the capture did not get some of its bytes. Each byte is copied at most once,
  * into an array that grows by doubling up to the stated length, so framing stays linear in the
- * bytes however the application split its calls.
+ * bytes however the application split its calls. Growth beyond {@link #SMALL} bytes is taken from
+ * the stage's {@link KeptBytes} budget and given back when the body is handed over or forgotten;
+ * only small arrays are kept for the next body.
  */
 public final class MessageBody {
+    /** Bytes a body holds without asking the budget (most statements and answers are smaller). */
+    static final int SMALL = 256;
     private final int keepLimit;
+    private final KeptBytes budget;
     private byte[] kept = new byte[0];
     private int keptLength;
     private boolean keep;
     private long length;
     private long left;
     private boolean truncated;
+    /** The stage's budget refused this body more memory: its kept prefix ends here. */
+    private boolean cut;
     private BodyMask mask = BodyMask.NONE;
 
-    /** @param keepLimit most bytes of one body kept for the decoder */
-    public MessageBody(int keepLimit) {
+    /**
+     * @param keepLimit most bytes of one body kept for the decoder
+     * @param budget    the stage's memory for bodies in flight
+     */
+    public MessageBody(int keepLimit, KeptBytes budget) {
         this.keepLimit = keepLimit;
+        this.budget = budget;
     }
 
     /** Starts a body of the stated length. */
@@ -32,9 +43,10 @@ public final class MessageBody {
         keep = keepBytes;
         keptLength = 0;
         truncated = false;
+        cut = false;
         mask = bodyMask;
-        if (keep && kept.length < Math.min(statedLength, 256)) {
-            kept = new byte[(int) Math.min(statedLength, 256)];
+        if (keep && kept.length < Math.min(statedLength, SMALL)) {
+            kept = new byte[(int) Math.min(statedLength, SMALL)];
         }
     }
 
@@ -59,13 +71,19 @@ public final class MessageBody {
     }
 
     private void copy(byte[] data, int position, int span) {
-        int room = (int) Math.min(span, keepLimit - keptLength);
+        int room = cut ? 0 : (int) Math.min(span, keepLimit - keptLength);
         if (room <= 0) {
             truncated |= span > 0;
             return;
         }
         if (keptLength + room > kept.length) {
-            kept = Arrays.copyOf(kept, (int) Math.min(Math.min(length, keepLimit), Math.max(kept.length * 2L, keptLength + room)));
+            int grown = (int) Math.min(Math.min(length, keepLimit), Math.max(kept.length * 2L, keptLength + room));
+            if (budget.reserve(charged(grown) - charged(kept.length))) {
+                kept = Arrays.copyOf(kept, grown);
+            } else {
+                room = kept.length - keptLength; // the stage's budget is used up: the body keeps what fits, and no more
+                cut = true;
+            }
         }
         System.arraycopy(data, position, kept, keptLength, room);
         keptLength += room;
@@ -106,12 +124,21 @@ public final class MessageBody {
         if (!keep) {
             return null;
         }
-        if (keptLength == kept.length) {
-            byte[] whole = kept; // exactly filled: handed over, not copied
-            kept = new byte[0];
-            return whole;
+        byte[] bytes = keptLength == kept.length ? kept : Arrays.copyOf(kept, keptLength); // exactly filled: handed over, not copied
+        if (bytes == kept || kept.length > SMALL) {
+            forgetArray();
         }
-        return Arrays.copyOf(kept, keptLength);
+        return bytes;
+    }
+
+    /** Bytes of an array of this length the budget pays for. */
+    private static long charged(int arrayLength) {
+        return Math.max(0, arrayLength - SMALL);
+    }
+
+    private void forgetArray() {
+        budget.release(charged(kept.length));
+        kept = new byte[0];
     }
 
     /** The current body's mask (a masking walk that loses sync checks it). */
@@ -123,8 +150,8 @@ public final class MessageBody {
     public void clear() {
         left = 0;
         keptLength = 0;
-        if (kept.length > 1 << 16) {
-            kept = new byte[0];
+        if (kept.length > SMALL) {
+            forgetArray();
         }
     }
 }

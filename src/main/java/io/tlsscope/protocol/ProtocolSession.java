@@ -46,6 +46,9 @@ public interface ProtocolSession {
      */
     boolean masksExact();
 
+    /** The connection's state is dropped: the memory its message bodies in flight hold goes back to the stage. */
+    void release();
+
     /** Times a direction could not be framed and was resynchronised. */
     long desyncs();
 

@@ -35,6 +35,12 @@ import org.jboss.logging.Logger;
 public class ProtocolStage implements CounterSource {
     private static final Logger LOG = Logger.getLogger(ProtocolStage.class);
     private static final int MAX_CONNECTIONS = 16384;
+    /**
+     * Memory for message bodies in flight over all connections: with each body kept up to 1 MiB,
+     * 64 MiB lets 64 connections be in the middle of a 1 MiB statement at once; beyond it bodies
+     * keep their first 256 bytes and are marked truncated.
+     */
+    private static final long KEPT_BYTES = 64L * 1024 * 1024;
     /** Rejected openings after which a connection is taken for no database connection. */
     private static final int RECOGNITION_ATTEMPTS = 4;
 
@@ -48,6 +54,10 @@ public class ProtocolStage implements CounterSource {
             "events whose decoding threw (a decoder bug; the connection goes on)");
     private static final Counter CALL_GAPS = Counter.total("decoder.calls-missing",
             "calls missing from a connection's numbered sequence (lost in the ring buffer or unreadable): the decoder resynchronised");
+    private static final Counter KEPT_NOW = Counter.level("decoder.kept-bytes",
+            "bytes of message bodies in flight the decoders hold now beyond 256 per body (limit 64 MiB over all connections)");
+    private static final Counter KEPT_REFUSED = Counter.total("decoder.kept-bytes-refused",
+            "message bodies cut short because the decoders' memory for bodies in flight was used up (the statement keeps its prefix and real length)");
     private static final Counter UNRECOGNISED = Counter.total("decoder.unrecognised-connections",
             "connections left to the raw stream: their first calls were neither PostgreSQL nor MySQL");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
@@ -55,6 +65,7 @@ public class ProtocolStage implements CounterSource {
                     + "recognised only from the middle of its stream and the connection was not yet past authentication (fail closed)");
 
     private final ConnectionOpenings openings = new ConnectionOpenings(Recognition.OPENING_BYTES);
+    private final KeptBytes kept = new KeptBytes(KEPT_BYTES);
     /** What is known of each recognised connection, for readers on other threads. */
     private final Map<Long, ConnectionInfo> databases = new ConcurrentHashMap<>();
     private final List<QueryEvent> completed = new ArrayList<>();
@@ -66,6 +77,7 @@ public class ProtocolStage implements CounterSource {
     private final AtomicLong callGaps = new AtomicLong();
     private final AtomicLong unrecognised = new AtomicLong();
     private final Map<Long, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
+        forgotten.release();
         evicted.incrementAndGet();
         databases.remove(key);
         forgetOne(forgotten.pid);
@@ -87,6 +99,12 @@ public class ProtocolStage implements CounterSource {
 
         Connection(int pid) {
             this.pid = pid;
+        }
+
+        void release() {
+            if (session != null) {
+                session.release();
+            }
         }
     }
 
@@ -153,6 +171,8 @@ public class ProtocolStage implements CounterSource {
         desyncs.addAndGet(session.desyncs() - desyncsBefore);
         if (key != 0) {
             databases.put(key, session.connection());
+        } else {
+            session.release(); // state for one event only: identity unknown
         }
         List<QueryEvent> done = List.copyOf(completed);
         completed.clear();
@@ -189,6 +209,7 @@ public class ProtocolStage implements CounterSource {
     public void connectionClosed(long connectionId) {
         Connection gone = connections.remove(connectionId);
         if (gone != null) {
+            gone.release();
             forgetOne(gone.pid);
         }
         databases.remove(connectionId);
@@ -203,6 +224,7 @@ public class ProtocolStage implements CounterSource {
         connections.entrySet().removeIf(entry -> {
             boolean gone = entry.getValue().pid == pid;
             if (gone) {
+                entry.getValue().release();
                 databases.remove(entry.getKey());
                 openings.recognised(entry.getKey());
             }
@@ -229,7 +251,7 @@ public class ProtocolStage implements CounterSource {
         }
         boolean write = event.direction() == Direction.WRITE;
         ConnectionInfo info = new ConnectionInfo(event.connectionId(), event.pid(), event.comm(), event.tuple(), null, null, null, null);
-        Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add);
+        Optional<ProtocolSession> session = Recognition.recognise(opening.head(), write, info, completed::add, kept);
         if (session.isEmpty()) {
             openings.rejected(key);
             if (++connection.rejectedOpenings == RECOGNITION_ATTEMPTS) {
@@ -285,6 +307,7 @@ public class ProtocolStage implements CounterSource {
     public List<CounterReading> read() {
         return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
                 FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
-                BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()), UNRECOGNISED.reading(unrecognised.get()));
+                BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()), UNRECOGNISED.reading(unrecognised.get()),
+                KEPT_NOW.reading(kept.used()), KEPT_REFUSED.reading(kept.refusals()));
     }
 }

@@ -30,21 +30,22 @@ public final class Recognition {
      * @param opening      the direction's first {@link #OPENING_BYTES} bytes
      * @param writeSide    whether the process wrote them (then it is the client)
      * @param connection   the process and 4-tuple
+     * @param budget       the stage's memory for message bodies in flight
      */
     public static Optional<ProtocolSession> recognise(byte[] opening, boolean writeSide, ConnectionInfo connection,
-                                                      Consumer<QueryEvent> sink) {
+                                                      Consumer<QueryEvent> sink, KeptBytes budget) {
         String side = writeSide ? "client" : "server";
         if (postgresStartup(opening)) {
-            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, true));
+            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, true, budget));
         }
         if (postgresMessage(opening)) {
-            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, false));
+            return Optional.of(new PgSession(side, connection.recognisedAs("postgresql"), sink, false, budget));
         }
         if (MySqlSession.startsWithHandshakeResponse(opening)) {
-            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, true));
+            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, true, budget));
         }
         if (MySqlSession.plausibleCommandCall(opening)) {
-            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, false));
+            return Optional.of(new MySqlSession(side, connection.recognisedAs("mysql"), sink, false, budget));
         }
         return Optional.empty();
     }

@@ -7,6 +7,7 @@ import io.tlsscope.alerts.AlertEvent;
 import io.tlsscope.alerts.ProcessInfo;
 import io.tlsscope.conn.TcpTuple;
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.QueryEvent;
 import io.tlsscope.protocol.mysql.MySqlSession;
 import io.tlsscope.protocol.postgres.PgSession;
@@ -285,14 +286,14 @@ class RuleEngineTest {
     static List<QueryEvent> postgres(String fixture, String side, String comm) {
         ConnectionInfo connection = new ConnectionInfo(1, side.equals("client") ? PSQL.pid() : BACKEND.pid(), comm,
                 side.equals("client") ? PSQL_TUPLE : new TcpTuple(PSQL_TUPLE.destination(), PSQL_TUPLE.source()), "postgresql", null, null, null);
-        return RecordedCalls.replay("pg/" + fixture, side, 0, sink -> new PgSession(side, connection, sink, true));
+        return RecordedCalls.replay("pg/" + fixture, side, 0, sink -> new PgSession(side, connection, sink, true, new KeptBytes(Long.MAX_VALUE)));
     }
 
     static List<QueryEvent> mysql(String fixture, String side, String comm) {
         TcpTuple tuple = new TcpTuple(new InetSocketAddress("127.0.0.1", 40002), new InetSocketAddress("127.0.0.1", 3306));
         ConnectionInfo connection = new ConnectionInfo(2, 7000, comm, side.equals("client") ? tuple : new TcpTuple(tuple.destination(), tuple.source()),
                 "mysql", null, null, null);
-        return RecordedCalls.replay("mysql/" + fixture, side, 0, sink -> new MySqlSession(side, connection, sink, true));
+        return RecordedCalls.replay("mysql/" + fixture, side, 0, sink -> new MySqlSession(side, connection, sink, true, new KeptBytes(Long.MAX_VALUE)));
     }
 
     static QueryEvent with(QueryEvent event, String statement) {

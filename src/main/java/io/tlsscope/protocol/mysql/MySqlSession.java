@@ -5,6 +5,7 @@ import static io.tlsscope.protocol.mysql.MySqlProtocol.*;
 import io.tlsscope.protocol.BodyMask;
 
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.QueryEvent;
 import java.nio.BufferUnderflowException;
@@ -30,8 +31,8 @@ import java.util.function.Consumer;
  * from the first result set.
  */
 public final class MySqlSession implements ProtocolSession {
-    private final MySqlStream frontend = new MySqlStream(MySqlSession::plausibleCommandCall, this::frontendHandling);
-    private final MySqlStream backend = new MySqlStream(MySqlSession::plausibleResponseCall, (sequence, length) -> MySqlStream.Handling.READ);
+    private final MySqlStream frontend;
+    private final MySqlStream backend;
     private final Consumer<QueryEvent> sink;
     private final String side;
     private ConnectionInfo connection;
@@ -70,8 +71,11 @@ public final class MySqlSession implements ProtocolSession {
      * @param side     "client" or "server": which end of the connection the traced process is
      * @param sawLogin whether the connection was recognised from its HandshakeResponse (false: from
      *                 a command, the connection being older than the capture)
+     * @param budget   the stage's memory for packets in flight
      */
-    public MySqlSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean sawLogin) {
+    public MySqlSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean sawLogin, KeptBytes budget) {
+        this.frontend = new MySqlStream(MySqlSession::plausibleCommandCall, this::frontendHandling, budget);
+        this.backend = new MySqlStream(MySqlSession::plausibleResponseCall, (sequence, length) -> MySqlStream.Handling.READ, budget);
         this.side = side;
         this.connection = connection;
         this.sink = sink;
@@ -160,6 +164,12 @@ public final class MySqlSession implements ProtocolSession {
     @Override
     public boolean masksExact() {
         return sawLogin || !authenticating;
+    }
+
+    @Override
+    public void release() {
+        frontend.release();
+        backend.release();
     }
 
     @Override

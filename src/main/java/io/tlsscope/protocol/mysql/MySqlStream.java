@@ -1,6 +1,7 @@
 package io.tlsscope.protocol.mysql;
 
 import io.tlsscope.protocol.BodyMask;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.MessageBody;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -53,7 +54,7 @@ final class MySqlStream {
     private final Predicate<byte[]> plausibleStart;
     private final Policy policy;
     private final byte[] header = new byte[HEADER];
-    private final MessageBody body = new MessageBody(KEEP_LIMIT);
+    private final MessageBody body;
     private int headerFilled;
     private boolean inBody;
     /** Sequence id of the logical packet's first piece; -1 between logical packets. */
@@ -66,10 +67,12 @@ final class MySqlStream {
     /**
      * @param plausibleStart whether an SSL call may begin a packet, used to resynchronise
      * @param policy         the session's handling of each packet
+     * @param budget         the stage's memory for packets in flight
      */
-    MySqlStream(Predicate<byte[]> plausibleStart, Policy policy) {
+    MySqlStream(Predicate<byte[]> plausibleStart, Policy policy, KeptBytes budget) {
         this.plausibleStart = plausibleStart;
         this.policy = policy;
+        this.body = new MessageBody(KEEP_LIMIT, budget);
     }
 
     /** Whether bytes this stream cannot frame are blanked whole (a login may be under way). */
@@ -233,6 +236,11 @@ final class MySqlStream {
         inBody = false;
         sequence = -1;
         continues = false;
+        body.clear();
+    }
+
+    /** The stream is dropped: the body in flight gives its memory back. */
+    void release() {
         body.clear();
     }
 

@@ -1,6 +1,7 @@
 package io.tlsscope.protocol.postgres;
 
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.QueryEvent;
 import java.nio.BufferUnderflowException;
@@ -33,7 +34,7 @@ public final class PgSession implements ProtocolSession {
     private final PgStream frontend;
     /** Whether the connection was recognised from its startup packet (else from a message in mid-stream). */
     private final boolean sawStartup;
-    private final PgStream backend = new PgStream(false, false);
+    private final PgStream backend;
     private final Consumer<QueryEvent> sink;
     private final String side;
     private ConnectionInfo connection;
@@ -98,12 +99,14 @@ public final class PgSession implements ProtocolSession {
      *                     the startup message when it is seen
      * @param startupFirst whether the frontend begins with the startup packet (false: the connection
      *                     is older than the capture, which starts at a message)
+     * @param budget       the stage's memory for message bodies in flight
      */
-    public PgSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean startupFirst) {
+    public PgSession(String side, ConnectionInfo connection, Consumer<QueryEvent> sink, boolean startupFirst, KeptBytes budget) {
         this.side = side;
         this.connection = connection;
         this.sink = sink;
-        this.frontend = new PgStream(true, startupFirst);
+        this.frontend = new PgStream(true, startupFirst, budget);
+        this.backend = new PgStream(false, false, budget);
         this.sawStartup = startupFirst;
         frontend.blankWhileLost(true);
     }
@@ -168,6 +171,12 @@ public final class PgSession implements ProtocolSession {
     @Override
     public boolean masksExact() {
         return sawStartup || pastAuthentication;
+    }
+
+    @Override
+    public void release() {
+        frontend.release();
+        backend.release();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tlsscope.protocol.postgres;
 
 import io.tlsscope.protocol.BodyMask;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.MessageBody;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -38,7 +39,7 @@ final class PgStream {
 
     private final boolean frontend;
     private final byte[] header = new byte[5];
-    private final MessageBody body = new MessageBody(KEEP_LIMIT);
+    private final MessageBody body;
     private int headerFilled;
     private boolean inBody;
     private char type;
@@ -50,9 +51,11 @@ final class PgStream {
     /**
      * @param frontend     whether this is the client's direction
      * @param startupFirst whether it begins with the untyped startup packet (else the connection is older than the capture)
+     * @param budget       the stage's memory for message bodies in flight
      */
-    PgStream(boolean frontend, boolean startupFirst) {
+    PgStream(boolean frontend, boolean startupFirst, KeptBytes budget) {
         this.frontend = frontend;
+        this.body = new MessageBody(KEEP_LIMIT, budget);
         this.expectStartup = startupFirst;
     }
 
@@ -221,6 +224,11 @@ final class PgStream {
         if (blankWhileLost) {
             Arrays.fill(call, BodyMask.BLANK);
         }
+    }
+
+    /** The stream is dropped: the body in flight gives its memory back. */
+    void release() {
+        body.clear();
     }
 
     long desyncs() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tlsscope.protocol.BodyMask;
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.ProtocolSession;
 import io.tlsscope.protocol.mysql.MySqlSession;
 import io.tlsscope.protocol.postgres.PgSession;
@@ -25,14 +26,19 @@ import java.util.function.Consumer;
  */
 class ProtocolFuzzTest {
 
+    /** Small enough that long messages meet it: bodies are cut short, and give back all they held when released. */
+    private static final long KEPT_BYTES = 4096;
+
     @FuzzTest
     void postgresSession(byte[] input) {
-        replay(input, new PgSession("client", connection("postgresql"), event -> { }, true));
+        KeptBytes kept = new KeptBytes(KEPT_BYTES);
+        replay(input, new PgSession("client", connection("postgresql"), event -> { }, true, kept), kept);
     }
 
     @FuzzTest
     void mysqlSession(byte[] input) {
-        replay(input, new MySqlSession("client", connection("mysql"), event -> { }, true));
+        KeptBytes kept = new KeptBytes(KEPT_BYTES);
+        replay(input, new MySqlSession("client", connection("mysql"), event -> { }, true, kept), kept);
     }
 
     /**
@@ -45,7 +51,7 @@ class ProtocolFuzzTest {
     @FuzzTest
     void postgresMask(byte[] input) {
         byte[] startup = ByteBuffer.allocate(9).putInt(9).putInt(196608).put((byte) 0).array();
-        PgSession session = new PgSession("client", connection("postgresql"), event -> { }, true);
+        PgSession session = new PgSession("client", connection("postgresql"), event -> { }, true, new KeptBytes(Long.MAX_VALUE));
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         java.util.List<Integer> callEnds = new java.util.ArrayList<>();
         feedFrontend(input, startup, call -> {
@@ -86,7 +92,7 @@ class ProtocolFuzzTest {
         byte[] auth = new byte[authLength];
         Arrays.fill(auth, (byte) 0x5A);
         byte[] handshake = handshakeResponse("fuzz", auth);
-        MySqlSession session = new MySqlSession("client", connection("mysql"), event -> { }, true);
+        MySqlSession session = new MySqlSession("client", connection("mysql"), event -> { }, true, new KeptBytes(Long.MAX_VALUE));
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         feedFrontend(input, handshake, call -> {
             session.frontend(call, Instant.EPOCH);
@@ -107,7 +113,7 @@ class ProtocolFuzzTest {
         return callEnds.stream().filter(end -> end > position).findFirst().orElse(position + 1);
     }
 
-    private static void replay(byte[] input, ProtocolSession session) {
+    private static void replay(byte[] input, ProtocolSession session, KeptBytes kept) {
         for (CallScript.Call call : CallScript.parse(input).calls()) {
             if (call.skippedBefore() > 0) {
                 session.tail(call.frontend(), call.skippedBefore(), call.data(), Instant.EPOCH);
@@ -117,6 +123,9 @@ class ProtocolFuzzTest {
                 session.backend(call.data(), Instant.EPOCH);
             }
         }
+        assertThat(kept.used()).as("memory held by bodies in flight").isBetween(0L, KEPT_BYTES);
+        session.release();
+        assertThat(kept.used()).as("memory held after the session was released").isZero();
     }
 
     /** The opening, split as the input's last byte says, then every call of the input, as frontend calls. */

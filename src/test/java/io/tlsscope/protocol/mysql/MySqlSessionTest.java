@@ -3,6 +3,7 @@ package io.tlsscope.protocol.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.QueryEvent;
 import io.tlsscope.testsupport.RecordedCalls;
 import java.util.List;
@@ -72,7 +73,7 @@ class MySqlSessionTest {
             String fixture = "mysql/mariadb-cli-" + side;
             List<QueryEvent> whole = replay(fixture, side, 0);
             List<QueryEvent> cut = RecordedCalls.replayBudgeted(fixture, side, 8, 64,
-                    sink -> new MySqlSession(side, connection(), sink, true));
+                    sink -> new MySqlSession(side, connection(), sink, true, new KeptBytes(Long.MAX_VALUE)));
             assertThat(cut).as(side).extracting(QueryEvent::statement).containsExactlyElementsOf(whole.stream().map(QueryEvent::statement).toList());
             for (int i = 0; i < whole.size(); i++) {
                 QueryEvent expected = whole.get(i);
@@ -136,7 +137,7 @@ class MySqlSessionTest {
     @Test
     void garbageDesynchronisesWithoutThrowingAndTheNextCommandIsDecoded() {
         List<QueryEvent> events = new java.util.ArrayList<>();
-        MySqlSession session = new MySqlSession("client", connection(), events::add, true);
+        MySqlSession session = new MySqlSession("client", connection(), events::add, true, new KeptBytes(Long.MAX_VALUE));
         session.frontend(new byte[] {5, 0, 0, 0, (byte) 0x99, 1, 2, 3, 4}, java.time.Instant.EPOCH); // no such command
         assertThat(session.desyncs()).isEqualTo(1);
         session.frontend(new byte[] {3, 0, 0, 0}, java.time.Instant.EPOCH); // a header alone is no resync point
@@ -165,7 +166,7 @@ class MySqlSessionTest {
     }
 
     static List<QueryEvent> replay(String fixture, String side, int pieceSize) {
-        return RecordedCalls.replay(fixture, side, pieceSize, sink -> new MySqlSession(side, connection(), sink, true));
+        return RecordedCalls.replay(fixture, side, pieceSize, sink -> new MySqlSession(side, connection(), sink, true, new KeptBytes(Long.MAX_VALUE)));
     }
 
     static ConnectionInfo connection() {

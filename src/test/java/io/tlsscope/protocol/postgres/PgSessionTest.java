@@ -3,6 +3,7 @@ package io.tlsscope.protocol.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tlsscope.protocol.ConnectionInfo;
+import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.QueryEvent;
 import io.tlsscope.testsupport.RecordedCalls;
 import java.nio.ByteBuffer;
@@ -104,7 +105,7 @@ class PgSessionTest {
             String side = fixture.endsWith("client") ? "client" : "server";
             List<QueryEvent> whole = replay(fixture, side, 0);
             List<QueryEvent> cut = RecordedCalls.replayBudgeted("pg/" + fixture, side, 8, 24,
-                    sink -> new PgSession(side, connection(), sink, true));
+                    sink -> new PgSession(side, connection(), sink, true, new KeptBytes(Long.MAX_VALUE)));
             assertThat(cut).as(fixture).extracting(QueryEvent::statement).containsExactlyElementsOf(PSQL_STATEMENTS);
             for (int i = 0; i < whole.size(); i++) {
                 if (whole.get(i).sqlState() == null) { // an ErrorResponse is longer than 24 bytes: its tail has only ReadyForQuery
@@ -119,6 +120,28 @@ class PgSessionTest {
         }
     }
 
+    /**
+     * The stage's memory for bodies in flight is shared by all connections: a statement that would
+     * pass it keeps the prefix held so far and its real length, the refusal is counted, and the
+     * memory goes back once the message is handed over.
+     */
+    @Test
+    void aStatementBeyondTheSharedMemoryBudgetKeepsItsPrefixAndLength() {
+        KeptBytes kept = new KeptBytes(1000);
+        List<QueryEvent> events = new ArrayList<>();
+        PgSession session = new PgSession("client", connection(), events::add, false, kept);
+        String statement = "SELECT '" + "x".repeat(5000) + "'";
+        session.frontend(frame('Q', statement + "\0"), Instant.now());
+        session.backend(concat(frame('C', "SELECT 1\0"), frame('Z', "I")), Instant.now());
+        assertThat(kept.refusals()).isEqualTo(1);
+        assertThat(kept.used()).isZero();
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(statement).startsWith(event.statement());
+            assertThat(event.statement().length()).isBetween(256, 1024);
+            assertThat(event.statementBytes()).isGreaterThanOrEqualTo((long) statement.length());
+        });
+    }
+
     @Test
     void howTheApplicationSplitItsCallsDoesNotMatter() {
         List<String> whole = replay("psql-client", "client", 0).stream().map(QueryEvent::toString).toList();
@@ -131,7 +154,7 @@ class PgSessionTest {
     @Test
     void garbageDesynchronisesWithoutThrowingAndTheStreamRecovers() {
         List<QueryEvent> events = new ArrayList<>();
-        PgSession session = new PgSession("client", connection(), events::add, false);
+        PgSession session = new PgSession("client", connection(), events::add, false, new KeptBytes(Long.MAX_VALUE));
         session.frontend(new byte[] {'Q', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3}, Instant.now());
         assertThat(session.desyncs()).isEqualTo(1);
         byte[] query = frame('Q', "SELECT 1\0");
@@ -143,7 +166,7 @@ class PgSessionTest {
     @Test
     void passwordMessagesAreBlankedInTheCapturedBytesAndNeverReachAnEvent() {
         List<QueryEvent> events = new ArrayList<>();
-        PgSession session = new PgSession("client", connection(), events::add, false);
+        PgSession session = new PgSession("client", connection(), events::add, false, new KeptBytes(Long.MAX_VALUE));
         byte[] password = frame('p', "s3cret-password\0");
         session.frontend(password, Instant.now());
         session.frontend(frame('Q', "SELECT 2\0"), Instant.now());
@@ -155,7 +178,7 @@ class PgSessionTest {
     }
 
     private static List<QueryEvent> replay(String fixture, String side, int pieceSize) {
-        return RecordedCalls.replay("pg/" + fixture, side, pieceSize, sink -> new PgSession(side, connection(), sink, true));
+        return RecordedCalls.replay("pg/" + fixture, side, pieceSize, sink -> new PgSession(side, connection(), sink, true, new KeptBytes(Long.MAX_VALUE)));
     }
 
     private static ConnectionInfo connection() {
@@ -169,7 +192,7 @@ class PgSessionTest {
         byte[] askPassword = ByteBuffer.allocate(9).put((byte) 'R').putInt(8).putInt(3).array();
         for (String side : List.of("client", "server")) {
             List<QueryEvent> events = new ArrayList<>();
-            PgSession session = new PgSession(side, connection(), events::add, true);
+            PgSession session = new PgSession(side, connection(), events::add, true, new KeptBytes(Long.MAX_VALUE));
             session.frontend(startup, Instant.EPOCH);
             session.backend(askPassword, Instant.EPOCH);
             session.frontend(frame('p', "wrong\0"), Instant.EPOCH);
