@@ -2,7 +2,7 @@
 # Installs what tlsscope needs on Debian 12 that is not there yet (root; idempotent).
 #   scripts/deps.sh              build, run and test packages
 #   scripts/deps.sh --build-only build and run packages only (what ./run.sh needs)
-#   scripts/deps.sh --bench      also what bench/pgbench-tls.sh needs
+#   scripts/deps.sh --bench      also what the bench/ scripts need (pgbench-tls.sh, result-flood.sh)
 #   scripts/deps.sh --demo       build and run packages, and PostgreSQL for scripts/demo.sh
 set -euo pipefail
 
