@@ -44,7 +44,7 @@ public class EventViews {
                         connection.user(), connection.database(), connection.application()),
                 event.side(), event.command(), event.statement(), event.statementBytes(), event.parameters(), event.start().toString(), event.end().toString(),
                 Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(), event.rowsPartial(),
-                event.responseBytesSkipped(), event.columns(),
+                event.responseBytesSkipped(), event.columns(), event.columnsPartial(),
                 event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
     }
 

@@ -28,6 +28,7 @@ public record QueryView(
         Boolean rowsPartial,
         Long responseBytesSkipped,
         List<String> columns,
+        Boolean columnsPartial,
         String sqlState,
         Integer errorCode,
         String error,

@@ -26,12 +26,14 @@ import java.util.List;
  *                    the answer was captured whole
  * @param rowsPartial true when rows is only a lower bound: rows were among the skipped bytes and no command tag
  *                    or OK packet stated the count; null otherwise
+ * @param columnsPartial true when columns lacks names the response budget skipped (a result with a very
+ *                    long column description); null otherwise
  */
 public record QueryEvent(ConnectionInfo connection, String side, String command, String statement,
                          List<String> parameters, Instant start, Instant end, String commandTag, Long rows,
                          String sqlState, Integer errorCode, String error, String transactionStatus,
                          List<String> notices, CopySummary copy, List<String> columns, Long statementBytes,
-                         Long responseBytesSkipped, Boolean rowsPartial)
+                         Long responseBytesSkipped, Boolean rowsPartial, Boolean columnsPartial)
         implements StreamEvent {
 
     /** A statement whose answer was captured whole. */
@@ -40,7 +42,7 @@ public record QueryEvent(ConnectionInfo connection, String side, String command,
                       String sqlState, Integer errorCode, String error, String transactionStatus,
                       List<String> notices, CopySummary copy, List<String> columns, Long statementBytes) {
         this(connection, side, command, statement, parameters, start, end, commandTag, rows, sqlState, errorCode, error,
-                transactionStatus, notices, copy, columns, statementBytes, null, null);
+                transactionStatus, notices, copy, columns, statementBytes, null, null, null);
     }
 
     /**

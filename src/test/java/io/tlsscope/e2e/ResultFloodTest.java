@@ -65,6 +65,7 @@ class ResultFloodTest {
                         assertThat(event.has("rowsPartial")).as("the tag states the count").isFalse();
                         assertThat(event.get("responseBytesSkipped").asLong()).isGreaterThan(ROWS * 100L / 2);
                         assertThat(event.get("columns")).hasSize(3);
+                        assertThat(event.has("columnsPartial")).as("the RowDescription is within the budget").isFalse();
                         assertThat(event.get("transactionStatus").asText()).isEqualTo("I");
                     });
                 }

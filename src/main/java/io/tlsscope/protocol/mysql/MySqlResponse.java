@@ -49,6 +49,8 @@ final class MySqlResponse {
     private long skippedBytes;
     /** Whether rows went by uncounted (the budget skipped packet boundaries): rows is a lower bound. */
     private boolean rowsPartial;
+    /** Whether column definitions went by unread (the budget skipped packet boundaries among them). */
+    private boolean columnsPartial;
 
     MySqlResponse(int command) {
         this.command = command;
@@ -246,6 +248,7 @@ final class MySqlResponse {
     void resumeAtEnd() {
         lastSequence = -1; // the sequence ids in between are unknown: no restart is implied
         if (resultSet) {
+            columnsPartial |= state == State.COLUMNS && !firstResultDone;
             state = State.ROWS;
             guessedIntermediateEof = false;
             rowsPartial = true;
@@ -258,6 +261,10 @@ final class MySqlResponse {
 
     boolean rowsPartial() {
         return rowsPartial;
+    }
+
+    boolean columnsPartial() {
+        return columnsPartial;
     }
 
     Long rows() {

@@ -349,7 +349,8 @@ public final class MySqlSession implements ProtocolSession {
                 done.parameters(), done.start(), end,
                 null, failed ? null : response.rows(), response.sqlState(), response.errorCode(), response.errorMessage(),
                 transactionStatus, null, null, columns(done), refusedLogin ? null : done.statementBytes(),
-                response.skippedBytes() > 0 ? response.skippedBytes() : null, !failed && response.rowsPartial() ? Boolean.TRUE : null));
+                response.skippedBytes() > 0 ? response.skippedBytes() : null, !failed && response.rowsPartial() ? Boolean.TRUE : null,
+                response.columnsPartial() ? Boolean.TRUE : null));
     }
 
     /** The answer's column names; an execute's answer may leave them to the prepare (MariaDB metadata cache). */

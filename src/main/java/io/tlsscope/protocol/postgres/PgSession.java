@@ -75,6 +75,8 @@ public final class PgSession implements ProtocolSession {
         String error;
         final List<String> notices = new ArrayList<>();
         List<String> columns;
+        /** Whether the RowDescription was cut short by the response budget. */
+        boolean columnsPartial;
         String copyDirection;
         long copyMessages;
         long copyBytes;
@@ -135,6 +137,8 @@ public final class PgSession implements ProtocolSession {
         (frontendSide ? frontend : backend).tail(skipped, tail, message -> onMessage(message, time, frontendSide), () -> {
             if (answering != null) {
                 answering.rowsUncounted = true;
+                // a result this large had a RowDescription, unless it was a COPY
+                answering.columnsPartial |= answering.columns == null && answering.copyDirection == null;
             }
         });
     }
@@ -329,6 +333,7 @@ public final class PgSession implements ProtocolSession {
             case 'T' -> {
                 if (current != null && current.columns == null) {
                     current.columns = columnNames(body);
+                    current.columnsPartial = message.truncated();
                 }
             }
             case 'N' -> {
@@ -416,18 +421,35 @@ public final class PgSession implements ProtocolSession {
                         : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
                 execution.columns, execution.statementBytes,
                 execution.responseSkipped > 0 ? execution.responseSkipped : null,
-                !failed && execution.rowsUncounted && !execution.tagStatedRows ? Boolean.TRUE : null));
+                !failed && execution.rowsUncounted && !execution.tagStatedRows ? Boolean.TRUE : null,
+                execution.columnsPartial ? Boolean.TRUE : null));
     }
 
-    /** RowDescription: a field count, then per field its name and 18 bytes of table, type and format data. */
+    /**
+     * RowDescription: a field count, then per field its name and 18 bytes of table, type and format
+     * data. A body cut short (the response budget) gives the names it holds whole.
+     */
     private static List<String> columnNames(ByteBuffer body) {
         int count = Short.toUnsignedInt(body.getShort());
         List<String> names = new ArrayList<>(Math.min(count, body.remaining()));
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count && hasCString(body); i++) {
             names.add(cString(body));
+            if (body.remaining() < ROW_DESCRIPTION_FIELD_TAIL) {
+                break;
+            }
             body.position(body.position() + ROW_DESCRIPTION_FIELD_TAIL);
         }
         return List.copyOf(names);
+    }
+
+    /** Whether a NUL-terminated string starts at the body's position. */
+    private static boolean hasCString(ByteBuffer body) {
+        for (int at = body.position(); at < body.limit(); at++) {
+            if (body.get(at) == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Map<Character, String> errorFields(ByteBuffer body) {

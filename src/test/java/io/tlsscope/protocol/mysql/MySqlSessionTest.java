@@ -88,6 +88,7 @@ class MySqlSessionTest {
             QueryEvent select = byStatement(cut, "SELECT id, name, price");
             assertThat(select.responseBytesSkipped()).isPositive();
             assertThat(select.rowsPartial()).isTrue();
+            assertThat(select.columnsPartial()).as("column definitions were among the skipped bytes").isTrue();
             assertThat(byStatement(cut, "SELECT * FROM missing_table").rowsPartial()).isNull();
         }
     }

@@ -114,8 +114,10 @@ class PgSessionTest {
                     assertThat(cut.get(i).rowsPartial()).isNull();
                 }
             }
-            assertThat(cut).filteredOn(event -> event.statement().startsWith("SELECT id")).singleElement()
-                    .satisfies(event -> assertThat(event.responseBytesSkipped()).isPositive());
+            assertThat(cut).filteredOn(event -> event.statement().startsWith("SELECT id")).singleElement().satisfies(event -> {
+                assertThat(event.responseBytesSkipped()).isPositive();
+                assertThat(event.columnsPartial()).as("the RowDescription was among the skipped bytes").isTrue();
+            });
             assertThat(whole).allSatisfy(event -> assertThat(event.responseBytesSkipped()).isNull());
         }
     }
