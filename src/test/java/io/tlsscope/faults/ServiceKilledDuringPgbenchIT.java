@@ -48,6 +48,8 @@ class ServiceKilledDuringPgbenchIT {
                 assertThat(held.uprobes()).as("uprobes the service holds: %s", held).isPositive();
                 assertThat(held.programs()).as("programs: %s", held).isNotEmpty();
                 assertThat(held.links()).as("links: %s", held).isNotEmpty();
+                assertThat(BpfTool.stillLoaded(held)).as("what the release is checked with finds them all while the service lives")
+                        .isEqualTo(held);
 
                 assertThat(service.kill()).as("exit status of a JVM killed by signal 9").isEqualTo(128 + 9);
                 assertThat(pgbench.isRunning()).as("pgbench still running when the service was killed").isTrue();

@@ -88,11 +88,14 @@ public final class BpfTool {
         return new KernelObjects(programs, links, maps, uprobes);
     }
 
-    /** Of these objects, those the kernel still holds (a uprobe is counted while its program has one). */
+    /**
+     * Of these objects, those the kernel still holds; uprobes are those some process still holds
+     * with one of these programs (bpftool perf finds probes through their holders' fds).
+     */
     public static KernelObjects stillLoaded(KernelObjects objects) {
-        Set<Long> programs = ids(List.of("bpftool", "prog", "show", "-j"), "id", objects.programs());
-        Set<Long> links = ids(List.of("bpftool", "link", "show", "-j"), "id", objects.links());
-        Set<Long> maps = ids(List.of("bpftool", "map", "show", "-j"), "id", objects.maps());
+        Set<Long> programs = idsAmong(List.of("bpftool", "prog", "show", "-j"), objects.programs());
+        Set<Long> links = idsAmong(List.of("bpftool", "link", "show", "-j"), objects.links());
+        Set<Long> maps = idsAmong(List.of("bpftool", "map", "show", "-j"), objects.maps());
         long uprobes = 0;
         for (JsonNode probe : read(List.of("bpftool", "perf", "show", "-j"))) {
             if (UPROBE_TYPES.contains(probe.path("fd_type").asText()) && objects.programs().contains(probe.path("prog_id").asLong())) {
@@ -102,11 +105,11 @@ public final class BpfTool {
         return new KernelObjects(programs, links, maps, uprobes);
     }
 
-    private static Set<Long> ids(List<String> command, String field, Set<Long> among) {
+    private static Set<Long> idsAmong(List<String> command, Set<Long> among) {
         Set<Long> found = new HashSet<>();
         for (JsonNode object : read(command)) {
-            if (among.contains(object.path(field).asLong())) {
-                found.add(object.path(field).asLong());
+            if (among.contains(object.path("id").asLong())) {
+                found.add(object.path("id").asLong());
             }
         }
         return found;
