@@ -291,8 +291,8 @@ public class ProtocolStage implements CounterSource {
 
     @Override
     public List<CounterReading> read() {
-        return List.of(QUERIES.reading(queries.get()), CONNECTIONS.reading(tracked.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
-                FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
+        return List.of(QUERIES.reading(queries.get()), CONNECTIONS.reading(tracked.get()), EVICTED.reading(evicted.get()),
+                DESYNCS.reading(desyncs.get()), FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
                 BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()), UNRECOGNISED.reading(unrecognised.get()));
     }
 }
