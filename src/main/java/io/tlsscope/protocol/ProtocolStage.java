@@ -60,6 +60,9 @@ public class ProtocolStage implements CounterSource {
             "message bodies cut short because the decoders' memory for bodies in flight was used up (the statement keeps its prefix and real length)");
     private static final Counter UNRECOGNISED = Counter.total("decoder.unrecognised-connections",
             "connections left to the raw stream: their first calls were neither PostgreSQL nor MySQL");
+    private static final Counter CONNECTIONS = Counter.level("decoder.connections",
+            "connections with decoder and mask state now: each ends with the kernel's connection-closed record or its process's "
+                    + "exit; at most 16384, the least recently active forgotten first (decoder.evicted-connections)");
     private static final Counter BLANKED_UNRECOGNISED = Counter.total("masks.unrecognised-blanked",
             "calls in which possible credentials were blanked because the connection's protocol was not recognised, or was "
                     + "recognised only from the middle of its stream and the connection was not yet past authentication (fail closed)");
@@ -76,6 +79,8 @@ public class ProtocolStage implements CounterSource {
     private final AtomicLong blankedUnrecognised = new AtomicLong();
     private final AtomicLong callGaps = new AtomicLong();
     private final AtomicLong unrecognised = new AtomicLong();
+    /** The size of {@link #connections}, for readers on other threads (the map is the capture thread's). */
+    private final AtomicLong tracked = new AtomicLong();
     private final Map<Long, Connection> connections = new LruMap<>(MAX_CONNECTIONS, (key, forgotten) -> {
         forgotten.release();
         evicted.incrementAndGet();
@@ -128,6 +133,7 @@ public class ProtocolStage implements CounterSource {
             connection = new Connection(event.pid());
             connections.put(key, connection);
             connectionsPerPid.merge(event.pid(), 1, Integer::sum);
+            tracked.set(connections.size());
         }
         int direction = event.direction() == Direction.WRITE ? 0 : 1;
         boolean callsMissing = noteCall(connection, event);
@@ -211,6 +217,7 @@ public class ProtocolStage implements CounterSource {
         if (gone != null) {
             gone.release();
             forgetOne(gone.pid);
+            tracked.set(connections.size());
         }
         databases.remove(connectionId);
         openings.recognised(connectionId);
@@ -230,6 +237,7 @@ public class ProtocolStage implements CounterSource {
             }
             return gone;
         });
+        tracked.set(connections.size());
     }
 
     private void forgetOne(int pid) {
@@ -305,8 +313,8 @@ public class ProtocolStage implements CounterSource {
 
     @Override
     public List<CounterReading> read() {
-        return List.of(QUERIES.reading(queries.get()), EVICTED.reading(evicted.get()), DESYNCS.reading(desyncs.get()),
-                FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
+        return List.of(QUERIES.reading(queries.get()), CONNECTIONS.reading(tracked.get()), EVICTED.reading(evicted.get()),
+                DESYNCS.reading(desyncs.get()), FAILURES.reading(failures.get()), CALL_GAPS.reading(callGaps.get()),
                 BLANKED_UNRECOGNISED.reading(blankedUnrecognised.get()), UNRECOGNISED.reading(unrecognised.get()),
                 KEPT_NOW.reading(kept.used()), KEPT_REFUSED.reading(kept.refusals()));
     }

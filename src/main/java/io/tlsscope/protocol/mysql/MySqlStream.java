@@ -17,9 +17,10 @@ import java.util.function.Predicate;
  *
  * <p>A logical packet over {@link #MAX_PACKET}, a packet the session cannot parse, or bytes lost
  * from the capture desynchronise the stream; it resumes at an SSL call that starts with a plausible
- * packet (applications write whole packets per call). While it is lost and a login may be under
- * way, the frontend's bytes are blanked whole (fail closed). Compression (CLIENT_COMPRESS) is not
- * decoded: the session never asks for it here.
+ * packet (applications write whole packets per call), or at a call that completes one with the
+ * 4-byte call before it (servers read the header alone, then the payload). While it is lost and a
+ * login may be under way, the frontend's bytes are blanked whole (fail closed). Compression
+ * (CLIENT_COMPRESS) is not decoded: the session never asks for it here.
  */
 final class MySqlStream {
     /**
@@ -50,6 +51,7 @@ final class MySqlStream {
     static final int KEEP_LIMIT = 1024 * 1024;
     private static final int PIECE_LIMIT = 0xFFFFFF;
     private static final int HEADER = 4;
+    private static final byte[] NOTHING = new byte[0];
 
     private final Predicate<byte[]> plausibleStart;
     private final Policy policy;
@@ -61,6 +63,8 @@ final class MySqlStream {
     private int sequence = -1;
     private boolean continues;
     private boolean desynchronised;
+    /** While lost: the last call, when it was exactly a header long (it may be the header of the next call's payload). */
+    private byte[] held = NOTHING;
     private boolean blankWhileLost;
     private long desyncs;
 
@@ -82,16 +86,50 @@ final class MySqlStream {
 
     /** Walks the bytes of one SSL call (or chunk): masks them in place and hands each whole logical packet to out. */
     void add(byte[] call, Consumer<Packet> out) {
-        int position = 0;
         if (desynchronised) {
-            if (!plausibleStart.test(call)) {
+            byte[] header = resynchronisingHeader(call);
+            if (header == null) {
                 if (blankWhileLost) {
                     Arrays.fill(call, BodyMask.BLANK);
                 }
                 return;
             }
             desynchronised = false;
+            frame(header, out);
         }
+        frame(call, out);
+    }
+
+    /**
+     * While lost: whether this call resumes the stream at a packet start, on its own (applications
+     * write whole packets per call) or after the short call just before it (servers read a packet's
+     * 4-byte header in one call and its payload in the next). Returns the header bytes of that
+     * earlier call to frame first (empty when the call starts a packet itself), or null when the
+     * stream stays lost. A call of a header's length is held, as a copy, until the next one tells.
+     */
+    private byte[] resynchronisingHeader(byte[] call) {
+        byte[] before = held;
+        held = NOTHING;
+        if (plausibleStart.test(call)) {
+            return NOTHING;
+        }
+        if (before.length == HEADER && plausibleStart.test(joined(before, call))) {
+            return before;
+        }
+        if (call.length == HEADER) {
+            held = call.clone();
+        }
+        return null;
+    }
+
+    private static byte[] joined(byte[] header, byte[] call) {
+        byte[] head = Arrays.copyOf(header, HEADER + Math.min(call.length, HEADER + 1));
+        System.arraycopy(call, 0, head, HEADER, head.length - HEADER);
+        return head;
+    }
+
+    private void frame(byte[] call, Consumer<Packet> out) {
+        int position = 0;
         while (position < call.length) {
             if (inBody) {
                 position = body.consume(call, position);
@@ -232,6 +270,7 @@ final class MySqlStream {
     /** Packet boundaries are unknown from here (bytes lost or skipped): resume at the next plausible start. */
     private void lose() {
         desynchronised = true;
+        held = NOTHING;
         headerFilled = 0;
         inBody = false;
         sequence = -1;

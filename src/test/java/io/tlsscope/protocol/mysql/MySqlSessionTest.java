@@ -151,6 +151,32 @@ class MySqlSessionTest {
         });
     }
 
+    /**
+     * A server reads each packet's 4-byte header in one call and its payload in the next: no call
+     * starts with a whole packet. Before, its decoder stayed lost for the rest of the connection
+     * after one packet that was no command (HostileTracedProcessesTest found it on a real MariaDB).
+     */
+    @Test
+    void aServerThatReadsHeadersAlonePicksUpTheNextCommandAfterGarbage() {
+        List<QueryEvent> events = new java.util.ArrayList<>();
+        MySqlSession session = new MySqlSession("server", connection(), events::add, true);
+        for (byte[] read : headerThenPayload(packet(0, new byte[] {(byte) 0x99, 1, 2, 3, 4}))) { // no such command
+            session.frontend(read, java.time.Instant.EPOCH);
+        }
+        assertThat(session.desyncs()).isEqualTo(1);
+        session.backend(packet(1, new byte[] {(byte) 0xFF, 0x17, 0x04, '#', '0', '8', 'S', '0', '1', 'U'}), java.time.Instant.EPOCH);
+        for (byte[] read : headerThenPayload(packet(0, "\u0003SELECT 7".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+            session.frontend(read, java.time.Instant.EPOCH);
+        }
+        session.backend(packet(1, new byte[] {0, 0, 0, 2, 0, 0, 0}), java.time.Instant.EPOCH); // OK
+        assertThat(events).singleElement().satisfies(event -> assertThat(event.statement()).isEqualTo("SELECT 7"));
+        assertThat(session.desyncs()).isEqualTo(1);
+    }
+
+    private static List<byte[]> headerThenPayload(byte[] packet) {
+        return List.of(java.util.Arrays.copyOf(packet, 4), java.util.Arrays.copyOfRange(packet, 4, packet.length));
+    }
+
     private static byte[] packet(int sequence, byte[] payload) {
         byte[] packet = new byte[4 + payload.length];
         packet[0] = (byte) payload.length;

@@ -1,0 +1,80 @@
+package io.tlsscope.faults;
+
+import io.tlsscope.testsupport.Await;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A python3 fixture script of fixtures/faults run as a process of its own (so the tracer sees its
+ * SSL calls under its pid), whose output lines are collected as they come. It keeps running until
+ * it ends or is closed; a script that waits for the end of its input (to stay alive while a test
+ * looks at the service) ends when closed.
+ */
+final class ScriptProcess implements AutoCloseable {
+    private static final Path FIXTURES = Path.of("src/test/resources/fixtures/faults");
+
+    private final String name;
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean outputEnded;
+
+    private ScriptProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = output.readLine(); line != null; line = output.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException ended) {
+                // the process is gone: what it said is in lines
+            }
+            outputEnded = true;
+        }, "script-output-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static ScriptProcess start(String script, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", FIXTURES.resolve(script).toString()));
+        command.addAll(List.of(arguments));
+        try {
+            return new ScriptProcess(script, new ProcessBuilder(command).redirectErrorStream(true).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("start " + command + ": " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the script printed a line starting with prefix; returns the rest of that line. */
+    String awaitLine(String prefix, Duration limit) {
+        Await.until(limit, () -> name + " to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
+            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
+                throw new AssertionError(name + " ended saying " + lines);
+            }
+            return lines.stream().anyMatch(line -> line.startsWith(prefix));
+        });
+        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
