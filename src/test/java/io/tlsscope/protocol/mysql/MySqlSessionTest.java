@@ -159,7 +159,7 @@ class MySqlSessionTest {
     @Test
     void aServerThatReadsHeadersAlonePicksUpTheNextCommandAfterGarbage() {
         List<QueryEvent> events = new java.util.ArrayList<>();
-        MySqlSession session = new MySqlSession("server", connection(), events::add, true);
+        MySqlSession session = new MySqlSession("server", connection(), events::add, true, new KeptBytes(Long.MAX_VALUE));
         for (byte[] read : headerThenPayload(packet(0, new byte[] {(byte) 0x99, 1, 2, 3, 4}))) { // no such command
             session.frontend(read, java.time.Instant.EPOCH);
         }
