@@ -16,4 +16,6 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
   echo "run.sh: building tlsscope"
   ./mvnw -B -q -DskipTests package
 fi
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve "$@"
+# the release launcher's heap (deploy/bundle/bin/tlsscope says why); TLSSCOPE_JAVA_OPTS comes after, so it wins
+# shellcheck disable=SC2086 # TLSSCOPE_JAVA_OPTS is a list of options
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx384m ${TLSSCOPE_JAVA_OPTS:-} -jar "$jar" serve "$@"

@@ -14,12 +14,9 @@ SCALE=${SCALE:-10}
 TLSSCOPE_PORT=${TLSSCOPE_PORT:-7711}
 LIBSSL=/usr/lib/x86_64-linux-gnu/libssl.so.3
 
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
-scripts/deps.sh --bench
-# shellcheck source=scripts/java-home.sh
-source scripts/java-home.sh
-jar=target/quarkus-app/quarkus-run.jar
-[ -f "$jar" ] || ./mvnw -B -q -DskipTests package
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_prepare --bench
 
 work=$(mktemp -d /tmp/tlsscope-bench-XXXXXX)
 chmod 755 "$work" # the server runs as postgres below it
@@ -44,17 +41,8 @@ echo "phase 1/3: untraced"
 read -r tps_plain tx_plain < <(run_pgbench)
 
 echo "phase 2/3: under tlsscope"
-token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') # this run's API token; the service gets its hash
-auth=(-H "Authorization: Bearer $token")
-QUARKUS_HTTP_PORT=$TLSSCOPE_PORT TLSSCOPE_AUTH_TOKENS="admin:sha256:$(printf %s "$token" | sha256sum | cut -d' ' -f1)" \
-  TLSSCOPE_AUTH_CREATE_FIRST_TOKEN=false "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
-  > "$work/tlsscope.log" 2>&1 &
-tracer_pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$TLSSCOPE_PORT/q/health/ready" >/dev/null && break
-  sleep 0.3
-done
-curl -sf "http://127.0.0.1:$TLSSCOPE_PORT/q/health/ready" >/dev/null || { echo "tlsscope did not become ready:"; tail -20 "$work/tlsscope.log"; exit 1; }
+bench_start_service "$TLSSCOPE_PORT" "$work/tlsscope.log"
+tracer_pid=$service_pid
 if [ "${NO_SSE:-}" = 1 ]; then
   : > "$work/events.sse"; sleep 60 & # no SSE client: measures capture without delivery
 else

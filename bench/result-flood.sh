@@ -24,12 +24,9 @@ ROWS=${ROWS:-10000}
 TLSSCOPE_PORT=${TLSSCOPE_PORT:-7713}
 FLOOD_STATEMENT='SELECT * FROM flood;'
 
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
-scripts/deps.sh --bench
-# shellcheck source=scripts/java-home.sh
-source scripts/java-home.sh
-jar=target/quarkus-app/quarkus-run.jar
-[ -f "$jar" ] || ./mvnw -B -q -DskipTests package
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_prepare --bench
 
 work=$(mktemp -d /tmp/tlsscope-flood-XXXXXX)
 chmod 755 "$work" # the servers run as postgres and mysql below it
@@ -66,23 +63,13 @@ pg_uri=$(scripts/pg-tls.sh start "$work/pg" "$pg_port")
 psql -q "$pg_uri" -c "CREATE TABLE flood AS SELECT g AS id, repeat('x', 100) AS filler FROM generate_series(1, $ROWS) g"
 echo "$FLOOD_STATEMENT" > "$work/flood.sql"
 
-token=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') # this run's API token; the service gets its hash
-auth=(-H "Authorization: Bearer $token")
 api=http://127.0.0.1:$TLSSCOPE_PORT
 
 start_tracer() { # $1: response budget in bytes, or "default"; events go to $work/events-$1.sse
   local budget=()
   [ "$1" = default ] || budget=(TLSSCOPE_CAPTURE_RESPONSE_BUDGET_BYTES="$1")
-  env "${budget[@]}" QUARKUS_HTTP_PORT="$TLSSCOPE_PORT" \
-    TLSSCOPE_AUTH_TOKENS="admin:sha256:$(printf %s "$token" | sha256sum | cut -d' ' -f1)" \
-    TLSSCOPE_AUTH_CREATE_FIRST_TOKEN=false "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
-    > "$work/tlsscope-$1.log" 2>&1 &
-  tracer_pid=$!
-  for _ in $(seq 1 100); do
-    curl -sf "$api/q/health/ready" >/dev/null && break
-    sleep 0.3
-  done
-  curl -sf "$api/q/health/ready" >/dev/null || { echo "tlsscope did not become ready:"; tail -20 "$work/tlsscope-$1.log"; exit 1; }
+  bench_start_service "$TLSSCOPE_PORT" "$work/tlsscope-$1.log" "${budget[@]}"
+  tracer_pid=$service_pid
   curl -sN "${auth[@]}" "$api/api/v1/events?type=query" > "$work/events-$1.sse" &
   sse_pid=$!
   for _ in $(seq 1 100); do # both servers' libssl attached, the SSE client connected
@@ -96,10 +83,7 @@ sys.exit(0 if {int(sys.argv[1]), int(sys.argv[2])} <= pids else 1)' "$maria_pid"
   echo "tlsscope did not attach to both servers' libssl:"; tail -20 "$work/tlsscope-$1.log"; exit 1
 }
 
-counter() { # the value of one counter now
-  curl -s "${auth[@]}" "$api/api/v1/counters" |
-    python3 -c 'import json, sys; print(sum(c["value"] for c in json.load(sys.stdin) if c["name"] == sys.argv[1]))' "$1"
-}
+counter() { bench_counter "$TLSSCOPE_PORT" "$1"; }
 kernel_counters() { # drops, dropped bytes, budgeted bytes, SSE client drops, now
   echo "$(counter kernel.ringbuf.drops) $(counter kernel.ringbuf.dropped-bytes) $(counter kernel.budgeted.bytes) $(counter sse.client-drops)"
 }
