@@ -1,7 +1,5 @@
 package io.tlsscope.faults;
 
-import io.tlsscope.testsupport.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -11,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,8 +26,7 @@ final class HeldLogin implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Writer input;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private volatile boolean outputEnded;
+    private final OutputLines lines;
 
     private HeldLogin(String name, List<String> command) {
         this.name = name;
@@ -40,18 +36,7 @@ final class HeldLogin implements AutoCloseable {
             throw new UncheckedIOException("start " + command + ": " + e.getMessage(), e);
         }
         this.input = process.outputWriter(StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone: what it said is in lines
-            }
-            outputEnded = true;
-        }, "held-login-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new OutputLines(process, name);
     }
 
     /** A PostgreSQL login as user with password, which then runs query. */
@@ -92,23 +77,17 @@ final class HeldLogin implements AutoCloseable {
     /** Waits until the client logged in, ran its query and ended; returns the query's result. */
     String awaitResult() {
         awaitLine("done");
-        return lines.stream().filter(line -> line.startsWith("result ")).map(line -> line.substring("result ".length()))
+        return lines.starting("result ").map(line -> line.substring("result ".length()))
                 .findFirst().orElseThrow(() -> new AssertionError(name + ": no result: " + lines));
     }
 
     /** Every credential the client put on the wire (or was about to), as bytes. */
     List<byte[]> secrets() {
-        return lines.stream().filter(line -> line.startsWith("secret ")).map(line -> HexFormat.of().parseHex(line.substring(7))).toList();
+        return lines.starting("secret ").map(line -> HexFormat.of().parseHex(line.substring(7))).toList();
     }
 
     private String awaitLine(String prefix) {
-        Await.until(LIMIT, () -> name + " to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
-            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
-                throw new AssertionError(name + " ended saying " + lines);
-            }
-            return lines.stream().anyMatch(line -> line.startsWith(prefix));
-        });
-        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow();
+        return lines.await(prefix, LIMIT);
     }
 
     @Override

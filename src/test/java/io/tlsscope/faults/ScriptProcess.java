@@ -1,15 +1,11 @@
 package io.tlsscope.faults;
 
-import io.tlsscope.testsupport.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,24 +19,12 @@ final class ScriptProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private volatile boolean outputEnded;
+    private final OutputLines lines;
 
     private ScriptProcess(String name, Process process) {
         this.name = name;
         this.process = process;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone: what it said is in lines
-            }
-            outputEnded = true;
-        }, "script-output-" + name);
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new OutputLines(process, name);
     }
 
     static ScriptProcess start(String script, String... arguments) {
@@ -59,13 +43,7 @@ final class ScriptProcess implements AutoCloseable {
 
     /** Waits until the script printed a line starting with prefix; returns the rest of that line. */
     String awaitLine(String prefix, Duration limit) {
-        Await.until(limit, () -> name + " to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
-            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
-                throw new AssertionError(name + " ended saying " + lines);
-            }
-            return lines.stream().anyMatch(line -> line.startsWith(prefix));
-        });
-        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
+        return lines.await(prefix, limit).substring(prefix.length());
     }
 
     @Override

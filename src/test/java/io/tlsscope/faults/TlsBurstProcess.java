@@ -1,16 +1,12 @@
 package io.tlsscope.faults;
 
-import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.SelfSignedCertificate;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,24 +21,12 @@ final class TlsBurstProcess implements AutoCloseable {
 
     private final Process process;
     private final Writer input;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private volatile boolean outputEnded;
+    private final OutputLines lines;
 
     private TlsBurstProcess(Process process) {
         this.process = process;
         this.input = process.outputWriter(StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ended) {
-                // the process is gone: what it said is in lines
-            }
-            outputEnded = true;
-        }, "tls-burst-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.lines = new OutputLines(process, "the burst process");
     }
 
     /** Starts the process and waits until its TLS pair is connected (no SSL call made yet). */
@@ -75,13 +59,7 @@ final class TlsBurstProcess implements AutoCloseable {
     }
 
     private String awaitLine(String prefix) {
-        Await.until(LIMIT, () -> "the burst process to say \"" + prefix.trim() + "\"; it said " + lines, () -> {
-            if (outputEnded && lines.stream().noneMatch(line -> line.startsWith(prefix))) {
-                throw new AssertionError("the burst process ended saying " + lines);
-            }
-            return lines.stream().anyMatch(line -> line.startsWith(prefix));
-        });
-        return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElseThrow();
+        return lines.await(prefix, LIMIT);
     }
 
     @Override
