@@ -284,6 +284,15 @@ static __always_inline __u8 resolve_fd(__u32 tgid, __u32 library_id, __u8 direct
 
 /* ---- emission: one ring-buffer record per chunk of at most TLSSCOPE_CHUNK_DATA_MAX bytes ---- */
 
+/*
+ * Where kernels have it (6.16+), the return probes run as sleepable programs and copy user memory
+ * with bpf_copy_from_user_dynptr, which takes the page fault that bpf_probe_read_user refuses (a
+ * page not resident: swapped out, or not yet faulted into this process). User space loads one of
+ * the two families of return programs, the copying ones when the kernel verifies them.
+ */
+extern int bpf_copy_from_user_dynptr(const struct bpf_dynptr *record, __u32 offset, __u32 size,
+				     const void *unsafe_ptr__ign) __ksym __weak;
+
 struct chunk_loop {
 	__u64 buffer;
 	__u32 captured;   /* head bytes to emit from the call's start: min(call_bytes, cap, budget room) */
@@ -292,34 +301,111 @@ struct chunk_loop {
 	__u8 read_failed; /* a chunk's user memory could not be read */
 };
 
+/*
+ * The copying programs' loop and record header, one per thread in task storage, not in the per-CPU
+ * scratch: a program that sleeps in a page fault lets other programs run on its CPU, and they would
+ * overwrite a shared header in the meantime. (Not on the stack either: the header would not fit
+ * beside the return path's locals in the 512 bytes the verifier allows.)
+ */
+struct copy_loop {
+	struct chunk_loop loop;
+	struct tlsscope_tls_data_event header;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct copy_loop);
+} copy_loops SEC(".maps");
+
+/* The current thread's copy loop; created on its first copied call, freed by the kernel when the thread exits. */
+static __always_inline struct copy_loop *thread_copy_loop(__u64 flags)
+{
+	return bpf_task_storage_get(&copy_loops, bpf_get_current_task_btf(), 0, flags);
+}
+
+/* length is in [1, CHUNK_DATA_MAX]: this identity makes that bound visible to the verifier in the
+ * very register passed to the helpers (a compare is often done on a copy by clang). */
+static __always_inline __u64 bounded_length(__u32 length)
+{
+	return (((__u64)length - 1) & (TLSSCOPE_CHUNK_DATA_MAX - 1)) + 1;
+}
+
+static __always_inline __u64 wakeup_flag(void)
+{
+	/* a quarter of a small ring: a ring of 256 KiB or less would otherwise never wake the reader */
+	__u64 wake_at = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4;
+
+	if (wake_at > TLSSCOPE_WAKEUP_BYTES)
+		wake_at = TLSSCOPE_WAKEUP_BYTES;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_at ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void count_drop(struct chunk_loop *loop, __u32 length)
+{
+	count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
+	count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
+	loop->dropped = 1;
+}
+
+static __always_inline void count_read_failed(struct chunk_loop *loop)
+{
+	count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
+	loop->read_failed = 1;
+}
+
 /* Emits the scratch record with length (1..CHUNK_DATA_MAX) bytes read from the call's buffer at offset. */
 static __always_inline void emit_record(struct chunk_loop *loop, struct tlsscope_tls_data_event *event, __u32 offset,
 					__u32 length)
 {
-	__u64 bounded;
-	__u64 wakeup, wake_at;
+	__u64 bounded = bounded_length(length);
 
 	event->chunk_len = length;
-	/*
-	 * length is in [1, CHUNK_DATA_MAX]; this identity makes that bound visible to the verifier
-	 * in the very register passed to the helpers (a compare is often done on a copy by clang).
-	 */
-	bounded = (((__u64)length - 1) & (TLSSCOPE_CHUNK_DATA_MAX - 1)) + 1;
 	if (bpf_probe_read_user(event->data, bounded, (void *)(loop->buffer + offset))) {
-		count(TLSSCOPE_CTR_USER_READ_FAILED, 1);
-		loop->read_failed = 1;
+		count_read_failed(loop);
 		return;
 	}
-	/* a quarter of a small ring: a ring of 256 KiB or less would otherwise never wake the reader */
-	wake_at = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 4;
-	if (wake_at > TLSSCOPE_WAKEUP_BYTES)
-		wake_at = TLSSCOPE_WAKEUP_BYTES;
-	wakeup = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_at ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, wakeup)) {
-		count(TLSSCOPE_CTR_RINGBUF_DROPS, 1);
-		count(TLSSCOPE_CTR_RINGBUF_DROPPED_BYTES, length);
-		loop->dropped = 1;
+	if (bpf_ringbuf_output(&events, event, sizeof(*event) + bounded, wakeup_flag()))
+		count_drop(loop, length);
+}
+
+/* The same from a sleepable program: the record reserved in the ring, the bytes copied into it. */
+static __always_inline void emit_record_copied(struct copy_loop *copy, __u32 offset, __u32 length)
+{
+	struct bpf_dynptr record;
+	__u64 bounded = bounded_length(length);
+
+	copy->header.chunk_len = length;
+	if (bpf_ringbuf_reserve_dynptr(&events, sizeof(copy->header) + bounded, 0, &record)) {
+		bpf_ringbuf_discard_dynptr(&record, 0);
+		count_drop(&copy->loop, length);
+		return;
 	}
+	if (bpf_dynptr_write(&record, 0, &copy->header, sizeof(copy->header), 0) ||
+	    bpf_copy_from_user_dynptr(&record, sizeof(copy->header), bounded, (void *)(copy->loop.buffer + offset))) {
+		bpf_ringbuf_discard_dynptr(&record, 0);
+		count_read_failed(&copy->loop);
+		return;
+	}
+	bpf_ringbuf_submit_dynptr(&record, wakeup_flag());
+}
+
+/* Head chunk index: its length, and the record's flags; 0 when the head has no such chunk. */
+static __always_inline __u32 head_chunk(struct chunk_loop *loop, struct tlsscope_tls_data_event *event, __u32 index)
+{
+	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
+	__u32 length;
+
+	if (offset >= loop->captured)
+		return 0;
+	length = loop->captured - offset;
+	if (length > TLSSCOPE_CHUNK_DATA_MAX)
+		length = TLSSCOPE_CHUNK_DATA_MAX;
+	else if (!loop->tail_follows)
+		event->flags |= TLSSCOPE_FLAG_LAST_CHUNK;
+	event->chunk_sequence = index;
+	return length;
 }
 
 static long emit_chunk(__u32 index, void *context)
@@ -327,32 +413,41 @@ static long emit_chunk(__u32 index, void *context)
 	struct chunk_loop *loop = context;
 	__u32 zero = 0;
 	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
-	__u32 offset = index * TLSSCOPE_CHUNK_DATA_MAX;
 	__u32 length;
 
-	if (!event || offset >= loop->captured)
+	if (!event)
 		return 1;
-	length = loop->captured - offset;
-	if (length > TLSSCOPE_CHUNK_DATA_MAX)
-		length = TLSSCOPE_CHUNK_DATA_MAX;
-	else if (!loop->tail_follows)
-		event->flags |= TLSSCOPE_FLAG_LAST_CHUNK;
-	event->chunk_sequence = index;
-	emit_record(loop, event, offset, length);
+	length = head_chunk(loop, event, index);
+	if (!length)
+		return 1;
+	emit_record(loop, event, index * TLSSCOPE_CHUNK_DATA_MAX, length);
+	return 0;
+}
+
+static long emit_chunk_copied(__u32 index, void *context)
+{
+	struct copy_loop *copy = thread_copy_loop(0);
+	__u32 length;
+
+	if (!copy)
+		return 1;
+	length = head_chunk(&copy->loop, &copy->header, index);
+	if (!length)
+		return 1;
+	emit_record_copied(copy, index * TLSSCOPE_CHUNK_DATA_MAX, length);
 	return 0;
 }
 
 /* The call's last tail bytes (1..CHUNK_DATA_MAX), after head records 0..index-1. */
-static __always_inline void emit_tail(struct chunk_loop *loop, __u32 index, __u32 call_bytes, __u32 tail)
+static __always_inline void emit_tail(struct chunk_loop *loop, struct tlsscope_tls_data_event *event, bool copied,
+				      __u32 index, __u32 call_bytes, __u32 tail)
 {
-	__u32 zero = 0;
-	struct tlsscope_tls_data_event *event = bpf_map_lookup_elem(&scratch, &zero);
-
-	if (!event)
-		return;
 	event->flags |= TLSSCOPE_FLAG_TAIL | TLSSCOPE_FLAG_LAST_CHUNK;
 	event->chunk_sequence = index;
-	emit_record(loop, event, call_bytes - tail, tail);
+	if (copied)
+		emit_record_copied(container_of(loop, struct copy_loop, loop), call_bytes - tail, tail);
+	else
+		emit_record(loop, event, call_bytes - tail, tail);
 }
 
 /*
@@ -405,15 +500,18 @@ static __always_inline __u64 plain_result(struct pt_regs *ctx)
 }
 
 /* The _ex forms return 1 on success and store the byte count through their size_t* argument. */
-static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_call *call)
+static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_call *call, bool copied)
 {
 	__u64 bytes = 0;
+	long failed;
 
 	if ((int)PT_REGS_RC(ctx) != 1 || !call->length_out)
 		return 0;
-	if (bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call->length_out))
-		return 0;
-	return bytes;
+	if (copied)
+		failed = bpf_copy_from_user(&bytes, sizeof(bytes), (void *)call->length_out);
+	else
+		failed = bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call->length_out);
+	return failed ? 0 : bytes;
 }
 
 /*
@@ -422,11 +520,10 @@ static __always_inline __u64 ex_result(struct pt_regs *ctx, const struct ssl_cal
  * plan_capture says; what is not captured is counted, as truncated (beyond the per-call cap) or
  * as budgeted (response bytes skipped by policy). The call's outcome counts for its library.
  */
-static __always_inline void emit_call(struct tlsscope_tls_data_event *event, const struct tlsscope_conn *conn,
-				      struct ssl_conn *state, __u64 buffer, __u64 bytes)
+static __always_inline void emit_call(struct chunk_loop *loop, struct tlsscope_tls_data_event *event, bool copied,
+				      const struct tlsscope_conn *conn, struct ssl_conn *state, __u64 buffer, __u64 bytes)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct chunk_loop loop;
 	__u32 chunks, head, tail;
 
 	event->type = TLSSCOPE_EVENT_TLS_DATA;
@@ -445,11 +542,11 @@ static __always_inline void emit_call(struct tlsscope_tls_data_event *event, con
 		count(TLSSCOPE_CTR_TUPLE_MISSING, 1);
 
 	plan_capture(event->direction, state, bytes, &head, &tail);
-	loop.buffer = buffer;
-	loop.captured = head;
-	loop.tail_follows = tail > 0;
-	loop.dropped = 0;
-	loop.read_failed = 0;
+	loop->buffer = buffer;
+	loop->captured = head;
+	loop->tail_follows = tail > 0;
+	loop->dropped = 0;
+	loop->read_failed = 0;
 	if (tail) {
 		count(TLSSCOPE_CTR_BUDGETED_CALLS, 1);
 		count(TLSSCOPE_CTR_BUDGETED_BYTES, bytes - head - tail);
@@ -461,26 +558,52 @@ static __always_inline void emit_call(struct tlsscope_tls_data_event *event, con
 	chunks = (head + TLSSCOPE_CHUNK_DATA_MAX - 1) / TLSSCOPE_CHUNK_DATA_MAX;
 	if (chunks > TLSSCOPE_MAX_CHUNKS_PER_CALL)
 		chunks = TLSSCOPE_MAX_CHUNKS_PER_CALL;
-	bpf_loop(chunks, emit_chunk, &loop, 0);
+	if (copied)
+		bpf_loop(chunks, emit_chunk_copied, NULL, 0); /* the callback finds the thread's copy loop itself */
+	else
+		bpf_loop(chunks, emit_chunk, loop, 0);
 	if (tail)
-		emit_tail(&loop, chunks, bytes, tail);
+		emit_tail(loop, event, copied, chunks, bytes, tail);
 	count(TLSSCOPE_CTR_CALLS_CAPTURED, 1);
-	count_library_call(event->library_id, loop.dropped ? CALL_DROPPED : loop.read_failed ? CALL_READ_FAILED : CALL_CAPTURED);
+	count_library_call(event->library_id, loop->dropped ? CALL_DROPPED : loop->read_failed ? CALL_READ_FAILED : CALL_CAPTURED);
+}
+
+/*
+ * Where a call's record header and loop state are kept: the per-CPU scratch (with room for the data
+ * after the header) and the stack, or for the copying programs the thread's copy loop. A NULL
+ * header: no room (the per-CPU slot cannot be missing; a thread's storage can fail to allocate).
+ */
+static __always_inline struct tlsscope_tls_data_event *record_header(bool copied, struct chunk_loop *stack_loop,
+								       struct chunk_loop **loop)
+{
+	struct copy_loop *copy;
+	__u32 zero = 0;
+
+	if (!copied) {
+		*loop = stack_loop;
+		return bpf_map_lookup_elem(&scratch, &zero);
+	}
+	copy = thread_copy_loop(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!copy)
+		return NULL;
+	__builtin_memset(&copy->header, 0, sizeof(copy->header));
+	*loop = &copy->loop;
+	return &copy->header;
 }
 
 /*
  * Common return path. The byte count the call really moved is the return value for SSL_read and
  * SSL_write (<= 0: failed); the _ex forms return 1 and store it through their size_t* argument.
  */
-static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bool ex_form)
+static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bool ex_form, bool copied)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
 	struct ssl_call *call = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
+	struct chunk_loop stack_loop, *loop;
 	struct ssl_conn *state;
-	__u32 zero = 0;
 	__u64 bytes;
 	__s32 fd;
 	__u8 layout;
@@ -491,15 +614,16 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 		return 0;
 	}
 	count_library_call(library_id, CALL_SEEN);
-	bytes = ex_form ? ex_result(ctx, call) : plain_result(ctx);
+	bytes = ex_form ? ex_result(ctx, call, copied) : plain_result(ctx);
 	if (bytes == 0 || bytes > 0x7fffffff) {
 		count(TLSSCOPE_CTR_CALLS_FAILED, 1);
 		count_library_call(library_id, CALL_FAILED);
 		goto done;
 	}
-	event = bpf_map_lookup_elem(&scratch, &zero);
+	event = record_header(copied, &stack_loop, &loop);
 	if (!event) {
-		count_library_call(library_id, CALL_DROPPED); /* no room to build a record (cannot happen: per-CPU slot 0) */
+		count(TLSSCOPE_CTR_RECORD_STATE_FAILED, 1);
+		count_library_call(library_id, CALL_DROPPED);
 		goto done;
 	}
 	event->fd_method = resolve_fd(pid_tgid >> 32, library_id, direction, call, &fd, &layout, &conn);
@@ -511,36 +635,30 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	event->direction = direction;
 	event->function = call->function;
 	state = identify_connection(event, pid_tgid >> 32, call->ssl, fd, &conn);
-	emit_call(event, &conn, state, call->buffer, bytes);
+	emit_call(loop, event, copied, &conn, state, call->buffer, bytes);
 done:
 	bpf_map_delete_elem(&ssl_calls, &pid_tgid);
 	mark_tls_call(false);
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_return)
-{
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, false);
-}
+/* Each return program in two forms: reading user memory as it is, or (suffix _copy) sleepable and copying it. */
+#define SSL_RETURN_PROGRAMS(name, direction, ex_form)                         \
+	SEC("uretprobe")                                                      \
+	int BPF_KRETPROBE(name)                                               \
+	{                                                                     \
+		return exit_ssl_call(ctx, direction, ex_form, false);         \
+	}                                                                     \
+	SEC("uretprobe.s")                                                    \
+	int BPF_KRETPROBE(name##_copy)                                        \
+	{                                                                     \
+		return exit_ssl_call(ctx, direction, ex_form, true);          \
+	}
 
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_return)
-{
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, false);
-}
-
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_write_ex_return)
-{
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_WRITE, true);
-}
-
-SEC("uretprobe")
-int BPF_KRETPROBE(ssl_read_ex_return)
-{
-	return exit_ssl_call(ctx, TLSSCOPE_DIRECTION_READ, true);
-}
+SSL_RETURN_PROGRAMS(ssl_write_return, TLSSCOPE_DIRECTION_WRITE, false)
+SSL_RETURN_PROGRAMS(ssl_read_return, TLSSCOPE_DIRECTION_READ, false)
+SSL_RETURN_PROGRAMS(ssl_write_ex_return, TLSSCOPE_DIRECTION_WRITE, true)
+SSL_RETURN_PROGRAMS(ssl_read_ex_return, TLSSCOPE_DIRECTION_READ, true)
 
 /*
  * ---- Go crypto/tls: entry and every RET of (*Conn).Read and Write ----
@@ -709,7 +827,7 @@ static __always_inline __u8 resolve_go_fd(__u32 tgid, __u32 library_id, const st
 
 /* At a RET: n and whether the error interface is non-nil, as the ABI passes them. */
 static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __s64 bytes, __u64 error_type,
-					__u8 direction)
+					__u8 direction, bool copied)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
@@ -717,8 +835,8 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	struct go_call *call = bpf_map_lookup_elem(&go_calls, &key);
 	struct tlsscope_tls_data_event *event;
 	struct tlsscope_conn conn = {};
+	struct chunk_loop stack_loop, *loop;
 	struct ssl_conn *state;
-	__u32 zero = 0;
 	__s32 fd;
 
 	if (!call) {
@@ -732,9 +850,10 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 		count_library_call(library_id, CALL_FAILED);
 		goto done;
 	}
-	event = bpf_map_lookup_elem(&scratch, &zero);
+	event = record_header(copied, &stack_loop, &loop);
 	if (!event) {
-		count_library_call(library_id, CALL_DROPPED); /* no room to build a record (cannot happen: per-CPU slot 0) */
+		count(TLSSCOPE_CTR_RECORD_STATE_FAILED, 1);
+		count_library_call(library_id, CALL_DROPPED);
 		goto done;
 	}
 	event->fd_method = resolve_go_fd(key.tgid, library_id, call, &fd, &conn);
@@ -746,7 +865,7 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	event->direction = direction;
 	event->function = call->function;
 	state = identify_connection(event, key.tgid, call->conn, fd, &conn);
-	emit_call(event, &conn, state, call->buffer, (__u64)bytes);
+	emit_call(loop, event, copied, &conn, state, call->buffer, (__u64)bytes);
 done:
 	bpf_map_delete_elem(&go_calls, &key);
 	bpf_map_delete_elem(&go_thread_calls, &pid_tgid);
@@ -758,31 +877,25 @@ done:
 	return 0;
 }
 
-SEC("uprobe")
-int go_tls_write_return(struct pt_regs *ctx)
-{
-	return exit_go_call(ctx, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_WRITE);
-}
+/* Each RET program in two forms, as the OpenSSL return programs (suffix _copy: sleepable, copying). */
+#define GO_RETURN_PROGRAMS(name, goroutine, bytes, error_type, direction)           \
+	SEC("uprobe")                                                               \
+	int name(struct pt_regs *ctx)                                               \
+	{                                                                           \
+		return exit_go_call(ctx, goroutine, bytes, error_type, direction, false); \
+	}                                                                           \
+	SEC("uprobe.s")                                                             \
+	int name##_copy(struct pt_regs *ctx)                                        \
+	{                                                                           \
+		return exit_go_call(ctx, goroutine, bytes, error_type, direction, true);  \
+	}
 
-SEC("uprobe")
-int go_tls_read_return(struct pt_regs *ctx)
-{
-	return exit_go_call(ctx, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_READ);
-}
-
-SEC("uprobe")
-int go_tls_write_return_stack(struct pt_regs *ctx)
-{
-	return exit_go_call(ctx, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
-			    stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_WRITE);
-}
-
-SEC("uprobe")
-int go_tls_read_return_stack(struct pt_regs *ctx)
-{
-	return exit_go_call(ctx, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
-			    stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_READ);
-}
+GO_RETURN_PROGRAMS(go_tls_write_return, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_WRITE)
+GO_RETURN_PROGRAMS(go_tls_read_return, ctx->r14, (__s64)ctx->ax, ctx->bx, TLSSCOPE_DIRECTION_READ)
+GO_RETURN_PROGRAMS(go_tls_write_return_stack, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
+		   stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_WRITE)
+GO_RETURN_PROGRAMS(go_tls_read_return_stack, stack_abi_goroutine(), (__s64)stack_word(ctx, GO_STACK_RESULT_N),
+		   stack_word(ctx, GO_STACK_RESULT_ERR), TLSSCOPE_DIRECTION_READ)
 
 /* ---- syscalls: the fd an SSL call really uses, and the connection table ---- */
 

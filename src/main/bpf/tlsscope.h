@@ -110,7 +110,8 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_CONN_STALE = 27,         /* conns entries whose fd now names another socket, relearned */
 	TLSSCOPE_CTR_BUDGETED_CALLS = 28,     /* response calls cut by the response budget (head and tail kept) */
 	TLSSCOPE_CTR_BUDGETED_BYTES = 29,     /* response bytes skipped by the budget, by policy */
-	TLSSCOPE_CTR_COUNT = 30,
+	TLSSCOPE_CTR_RECORD_STATE_FAILED = 30, /* calls lost: the thread's record state (copying probes) could not be allocated */
+	TLSSCOPE_CTR_COUNT = 31,
 };
 
 /*

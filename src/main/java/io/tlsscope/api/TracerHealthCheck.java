@@ -6,6 +6,7 @@ import io.tlsscope.tracer.TracerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /** Ready when the kernel side is loaded and attached; DOWN carries the reason. */
@@ -23,11 +24,12 @@ public class TracerHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         TracerState state = tracer.state();
-        return HealthCheckResponse.named("tracer")
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("tracer")
                 .status(state.status() == TracerState.Status.UP)
                 .withData("state", state.status().name())
                 .withData("reason", state.reason())
-                .withData("libraries", control.libraries().size())
-                .build();
+                .withData("libraries", control.libraries().size());
+        tracer.running().ifPresent(running -> response.withData("userMemoryReads", running.kernel().userMemoryReads().settingValue()));
+        return response.build();
     }
 }

@@ -21,6 +21,15 @@ public final class BpfProgram {
         return name;
     }
 
+    /** Before the object is loaded: whether bpf_object__load verifies and loads this program (default true). */
+    public void setAutoload(boolean autoload) {
+        try {
+            LibbpfException.check((int) Libbpf.PROGRAM_SET_AUTOLOAD.invokeExact(program, autoload), "set autoload of program " + name);
+        } catch (Throwable e) {
+            throw Libbpf.rethrow("set autoload of program " + name, e);
+        }
+    }
+
     /**
      * Attaches this program as a uprobe (or uretprobe) at a file offset of binary, for every
      * process that maps that file's inode, now or later. The cookie is what

@@ -1,6 +1,7 @@
 package io.tlsscope.bpf;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -57,6 +58,7 @@ final class Libbpf {
     static final MethodHandle MAP_DELETE = call("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle MAP_NEXT_KEY = call("bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     // programs and links
+    static final MethodHandle PROGRAM_SET_AUTOLOAD = call("bpf_program__set_autoload", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_BOOLEAN));
     static final MethodHandle ATTACH_UPROBE = errnoCall("bpf_program__attach_uprobe_opts",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
     static final MethodHandle ATTACH_TRACE = errnoCall("bpf_program__attach_trace", FunctionDescriptor.of(ADDRESS, ADDRESS));

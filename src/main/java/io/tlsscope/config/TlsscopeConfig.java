@@ -2,6 +2,7 @@ package io.tlsscope.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.tlsscope.kernel.UserMemoryReads;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,6 +39,14 @@ public interface TlsscopeConfig {
         /** How long a library nobody uses any more keeps its probes, so short-lived processes do not cause churn. */
         @WithDefault("30s")
         Duration detachGrace();
+
+        /**
+         * How return probes read the bytes of a call: copy (sleepable probes that fault pages in,
+         * Linux 6.16+), probe-read (no page faults: a page not resident loses its chunk, counted),
+         * or auto (copy where the kernel has it).
+         */
+        @WithDefault("auto")
+        UserMemoryReads userMemoryReads();
     }
 
     interface Capture {

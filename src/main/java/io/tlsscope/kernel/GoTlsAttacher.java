@@ -25,9 +25,11 @@ import java.util.Optional;
 final class GoTlsAttacher implements LibraryAttacher {
     private final BpfObject object;
     private final BpfMap goLayouts;
+    private final UserMemoryReads reads;
 
-    GoTlsAttacher(BpfObject object) {
+    GoTlsAttacher(BpfObject object, UserMemoryReads reads) {
         this.object = object;
+        this.reads = reads;
         this.goLayouts = object.map("go_layouts");
     }
 
@@ -75,7 +77,7 @@ final class GoTlsAttacher implements LibraryAttacher {
         }
         links.add(object.program(entryProgram).attachUprobe(mapping.openPath(), function.entryOffset(), false, libraryId));
         for (long returnOffset : function.returnOffsets()) {
-            links.add(object.program(returnProgram).attachUprobe(mapping.openPath(), returnOffset, false, libraryId));
+            links.add(object.program(reads.returnProgram(returnProgram)).attachUprobe(mapping.openPath(), returnOffset, false, libraryId));
         }
         probes.add(name + " (entry and " + function.returnOffsets().size() + " RETs, via " + function.foundVia() + ", "
                 + (go.registerAbi() ? "register" : "stack") + " ABI)");

@@ -46,11 +46,13 @@ public final class KernelSession implements AutoCloseable {
     private final OpenSslAttacher openSsl;
     private final LibraryCallAccounting attacher;
     private final BpfMap responseDirections;
+    private final UserMemoryReads userMemoryReads;
     private volatile RingBufferReader reader;
     private volatile boolean closed;
 
-    private KernelSession(BpfObject object) {
+    private KernelSession(BpfObject object, UserMemoryReads userMemoryReads) {
         this.object = object;
+        this.userMemoryReads = userMemoryReads;
         for (String program : TracepointPrograms.ALL) {
             tracepoints.add(object.program(program).attachTracing());
         }
@@ -58,8 +60,9 @@ public final class KernelSession implements AutoCloseable {
         this.responseDirections = object.map("response_directions");
         this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         layouts.fill();
-        this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn());
-        this.attacher = new LibraryCallAccounting(object.map("library_calls"), new AttacherByKind(openSsl, new GoTlsAttacher(object)));
+        this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn(), userMemoryReads);
+        this.attacher = new LibraryCallAccounting(object.map("library_calls"),
+                new AttacherByKind(openSsl, new GoTlsAttacher(object, userMemoryReads)));
     }
 
     /**
@@ -72,8 +75,35 @@ public final class KernelSession implements AutoCloseable {
         checkPreconditions(settings);
         LibbpfRuntime.ensureAvailable();
         LibbpfLog.install();
+        boolean kernelCopies = new KernelBtf(KERNEL_BTF).names(UserMemoryReads.COPY_KFUNC);
+        return switch (settings.userMemoryReads()) {
+            case PROBE_READ -> open(settings, UserMemoryReads.PROBE_READ);
+            case COPY -> {
+                if (!kernelCopies) {
+                    throw new KernelStartException("tlsscope.tracer.user-memory-reads=copy needs a kernel with "
+                            + UserMemoryReads.COPY_KFUNC + " (Linux 6.16 or later), which this kernel lacks: use auto or probe-read");
+                }
+                yield open(settings, UserMemoryReads.COPY);
+            }
+            case AUTO -> kernelCopies ? openCopyingOrNot(settings) : open(settings, UserMemoryReads.PROBE_READ);
+        };
+    }
+
+    /** The copying return programs, or if the kernel refuses them after all, the reading ones (said in the log). */
+    private static KernelSession openCopyingOrNot(KernelSettings settings) {
+        try {
+            return open(settings, UserMemoryReads.COPY);
+        } catch (KernelStartException e) {
+            LOG.warnf("the copying return probes did not load (%s); reading user memory without page faults instead "
+                    + "(a page not resident loses its chunk, counted in kernel.user-read.failed)", e.getMessage());
+            return open(settings, UserMemoryReads.PROBE_READ);
+        }
+    }
+
+    private static KernelSession open(KernelSettings settings, UserMemoryReads reads) {
         BpfObject object = BpfObject.open(readObject(), "tlsscope");
         try {
+            loadOnly(object, reads);
             object.setRodata(StructValue.of(KernelAbi.CONFIG)
                     .setInt(settings.selfTgid(), "self_tgid")
                     .setInt(settings.maxBytesPerCall(), "max_bytes_per_call")
@@ -87,11 +117,24 @@ public final class KernelSession implements AutoCloseable {
             } catch (LibbpfException e) {
                 throw new KernelStartException(explainLoadFailure(e), e);
             }
-            return new KernelSession(object);
+            return new KernelSession(object, reads);
         } catch (RuntimeException e) {
             object.close(); // closes the links made so far with it: they hold no reference of their own yet
             throw e;
         }
+    }
+
+    /** Of each return program's two kinds, only the one reads asks for is verified and loaded. */
+    private static void loadOnly(BpfObject object, UserMemoryReads reads) {
+        UserMemoryReads other = reads == UserMemoryReads.COPY ? UserMemoryReads.PROBE_READ : UserMemoryReads.COPY;
+        for (String plain : ReturnPrograms.ALL) {
+            object.program(other.returnProgram(plain)).setAutoload(false);
+        }
+    }
+
+    /** How this session's return probes read user memory: COPY or PROBE_READ. */
+    public UserMemoryReads userMemoryReads() {
+        return userMemoryReads;
     }
 
     private static void checkPreconditions(KernelSettings settings) {

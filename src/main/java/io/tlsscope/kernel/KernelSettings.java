@@ -8,7 +8,8 @@ package io.tlsscope.kernel;
  * @param ringBufferBytes     size of the ring buffer, a power of two of at least a page
  * @param responseBudgetBytes response bytes (server to client) captured whole per request/response exchange; 0: all
  * @param responseTailBytes   last bytes captured of each response call beyond the budget
+ * @param userMemoryReads     how return probes read user memory; AUTO copies where the kernel can
  */
 public record KernelSettings(int selfTgid, int maxBytesPerCall, int ringBufferBytes, int responseBudgetBytes,
-                             int responseTailBytes) {
+                             int responseTailBytes, UserMemoryReads userMemoryReads) {
 }

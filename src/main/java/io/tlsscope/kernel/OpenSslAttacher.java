@@ -42,11 +42,13 @@ final class OpenSslAttacher implements LibraryAttacher {
     private final BpfObject object;
     private final KernelLayoutTable kernelLayouts;
     private final OpenSslLayouts knownLayouts;
+    private final UserMemoryReads reads;
     /** Layout choices of the attached libraries by id; operators change them from request threads. */
     private final Map<Integer, LibraryLayout> layouts = new ConcurrentHashMap<>();
 
-    OpenSslAttacher(BpfObject object, KernelLayoutTable kernelLayouts, OpenSslLayouts knownLayouts) {
+    OpenSslAttacher(BpfObject object, KernelLayoutTable kernelLayouts, OpenSslLayouts knownLayouts, UserMemoryReads reads) {
         this.object = object;
+        this.reads = reads;
         this.kernelLayouts = kernelLayouts;
         this.knownLayouts = knownLayouts;
     }
@@ -78,7 +80,7 @@ final class OpenSslAttacher implements LibraryAttacher {
                 }
                 String[] programs = DATA_PROGRAMS.get(function);
                 links.add(object.program(programs[0]).attachUprobe(mapping.openPath(), offset.getAsLong(), false, libraryId));
-                links.add(object.program(programs[1]).attachUprobe(mapping.openPath(), offset.getAsLong(), true, libraryId));
+                links.add(object.program(reads.returnProgram(programs[1])).attachUprobe(mapping.openPath(), offset.getAsLong(), true, libraryId));
                 probes.add(function.symbol());
             }
             if (probes.isEmpty()) {

@@ -73,7 +73,7 @@ public class Tracer implements CounterSource {
         try {
             int self = (int) ProcessHandle.current().pid();
             kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes(),
-                    config.capture().responseBudgetBytes(), config.capture().responseTailBytes()));
+                    config.capture().responseBudgetBytes(), config.capture().responseTailBytes(), config.tracer().userMemoryReads()));
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
@@ -83,8 +83,8 @@ public class Tracer implements CounterSource {
             long scanStart = System.nanoTime();
             int processes = discovery.scanAll();
             state = TracerState.up();
-            LOG.infof("tracing: %d processes use TLS libraries, %d libraries attached in %d ms", processes,
-                    registry.snapshots().size(), (System.nanoTime() - scanStart) / 1_000_000);
+            LOG.infof("tracing: %d processes use TLS libraries, %d libraries attached in %d ms; user memory read by %s", processes,
+                    registry.snapshots().size(), (System.nanoTime() - scanStart) / 1_000_000, kernel.userMemoryReads().settingValue());
         } catch (RuntimeException e) {
             // fail-open: whatever broke, the API stays up and says why tracing is not running
             startFailures.incrementAndGet();

@@ -41,6 +41,16 @@ final class ScriptProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Writes one line to the script's input. */
+    void sendLine(String line) {
+        try {
+            process.outputWriter().write(line + "\n");
+            process.outputWriter().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("write to " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Waits until the script printed a line starting with prefix; returns the rest of that line. */
     String awaitLine(String prefix, Duration limit) {
         return lines.await(prefix, limit).substring(prefix.length());

@@ -34,7 +34,8 @@ public enum KernelCounter {
     CONNECTION_EVENT_DROPS("kernel.connection-events.drops", "connection-closed records lost because the ring buffer was full (decoder state then ages out)"),
     CONN_STALE("kernel.conn.stale", "connection-map entries whose fd number now names another socket (closed without close(): close_range, dup2, exit), relearned"),
     BUDGETED_CALLS("kernel.budgeted.calls", "response calls cut by the response budget: their head within the budget and their tail were captured"),
-    BUDGETED_BYTES("kernel.budgeted.bytes", "response bytes (server to client) skipped by the response budget, by policy (tlsscope.capture.response-budget-bytes)");
+    BUDGETED_BYTES("kernel.budgeted.bytes", "response bytes (server to client) skipped by the response budget, by policy (tlsscope.capture.response-budget-bytes)"),
+    RECORD_STATE_FAILED("kernel.calls.record-state-failed", "calls lost because the calling thread's record state could not be allocated (copying return probes, tlsscope.tracer.user-memory-reads=copy)");
 
     private final String key;
     private final String description;
