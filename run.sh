@@ -18,4 +18,4 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
 fi
 # the release launcher's heap (deploy/bundle/bin/tlsscope says why); TLSSCOPE_JAVA_OPTS comes after, so it wins
 # shellcheck disable=SC2086 # TLSSCOPE_JAVA_OPTS is a list of options
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx384m ${TLSSCOPE_JAVA_OPTS:-} -jar "$jar" serve "$@"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms32m -Xmx384m ${TLSSCOPE_JAVA_OPTS:-} -jar "$jar" serve "$@"

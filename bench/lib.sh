@@ -4,7 +4,8 @@
 #                                  missing; TLSSCOPE_JAR picks another), this run's API token
 #   bench_start_service PORT LOG [NAME=VALUE...]
 #                                  the service on PORT with the settings given and the launcher's
-#                                  heap (deploy/bundle/bin/tlsscope), its output in LOG;
+#                                  heap (deploy/bundle/bin/tlsscope; BENCH_JAVA_OPTS, after it, may
+#                                  change it), its output in LOG;
 #                                  returns once /q/health/ready answers, service_pid is its pid
 #   bench_counter PORT NAME        one counter's value now
 
@@ -23,7 +24,8 @@ bench_start_service() {
   local port=$1 log=$2
   shift 2
   env "$@" QUARKUS_HTTP_PORT="$port" TLSSCOPE_AUTH_TOKENS="admin:sha256:$(printf %s "$token" | sha256sum | cut -d' ' -f1)" \
-    TLSSCOPE_AUTH_CREATE_FIRST_TOKEN=false "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx384m -jar "$jar" serve \
+    TLSSCOPE_AUTH_CREATE_FIRST_TOKEN=false "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xms32m -Xmx384m \
+    ${BENCH_JAVA_OPTS:-} -jar "$jar" serve \
     > "$log" 2>&1 &
   service_pid=$!
   for _ in $(seq 1 200); do
