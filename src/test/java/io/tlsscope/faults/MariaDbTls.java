@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A private MariaDB with TLS as fault tests load it: mariadb-slap's mixed load in a loop, its error log's [ERROR] lines, the mariadb client. */
+/**
+ * A private MariaDB with TLS as fault tests load it: mariadb-slap's mixed load in a loop, its error
+ * log's [ERROR] lines, the mariadb client.
+ */
 record MariaDbTls(MariaDbTlsServer server) implements TlsDatabase {
     private static final String USER = "slap";
     private static final String PASSWORD = "slap-password";

@@ -62,16 +62,21 @@ class MixedLoadSoakIT {
                 Map<String, Long> before = counters(service);
 
                 List<Sample> samples;
-                try (PgbenchRun pgbench = PgbenchRun.start(postgresServer.connectionUri(), LOAD_SECONDS, directory.resolve("pgbench.out"), "-S");
+                try (PgbenchRun pgbench = PgbenchRun.start(postgresServer.connectionUri(), LOAD_SECONDS,
+                        directory.resolve("pgbench.out"), "-S");
                      MariaDbSlapLoop slap = mariaDb.startLoad(LOAD_SECONDS, directory)) {
                     samples = sampleDuringTheLoad(service, queries, raw);
                     pgbench.assertUndisturbed();
                     slap.assertUndisturbed();
                     System.out.printf("mariadb-slap: %d runs, none failed%n", slap.runs());
                 }
-                assertThat(queries.eventsOf("postgresql")).as("PostgreSQL statements the query client received").isPositive();
-                assertThat(queries.eventsOf("mysql")).as("MariaDB statements the query client received").isPositive();
-                assertThat(samples).as("samples whose readiness was not 200").allSatisfy(sample -> assertThat(sample.ready()).isEqualTo(200));
+                long postgresEvents = queries.eventsOnPort(postgresServer.port());
+                long mariaDbEvents = queries.eventsOnPort(mariaDbServer.port());
+                System.out.printf("query events with an end on the test's PostgreSQL: %d, on its MariaDB: %d%n",
+                        postgresEvents, mariaDbEvents);
+                assertThat(postgresEvents).as("statements of the test's PostgreSQL the query client received").isPositive();
+                assertThat(mariaDbEvents).as("statements of the test's MariaDB the query client received").isPositive();
+                assertThat(samples).as("readiness at every sample").allSatisfy(sample -> assertThat(sample.ready()).isEqualTo(200));
                 assertBoundedGrowth(samples);
                 assertDropsToldToTheClients(service, before, queries, raw, postgres, mariaDb);
                 for (String failures : FAILURE_COUNTERS) {

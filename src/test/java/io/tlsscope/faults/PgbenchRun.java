@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** pgbench (4 clients; TPC-B unless options choose another script) running for a while against a database in the background, and what it reports. */
+/**
+ * pgbench (4 clients; TPC-B unless options choose another script) running for a while against a
+ * database in the background, and what it reports.
+ */
 final class PgbenchRun implements DatabaseLoad {
     private static final Pattern FAILED = Pattern.compile("^number of failed transactions: (\\d+)", Pattern.MULTILINE);
     private static final Pattern PROCESSED = Pattern.compile("^number of transactions actually processed: (\\d+)", Pattern.MULTILINE);

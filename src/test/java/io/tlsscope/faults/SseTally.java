@@ -15,19 +15,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * An SSE client of /api/v1/events for a long flood: it keeps no event, only counts them (by their
- * "protocol" field, for query events) and adds up what the gap events say it missed. A client that
- * kept every event (SseCollector) would hold hundreds of MB after a minute of raw events.
+ * An SSE client of /api/v1/events for a long flood: it keeps no event, only counts them (also by
+ * the ports of their two ends, for query events) and adds up what the gap events say it missed. A
+ * client that kept every event (SseCollector) would hold hundreds of MB after a minute of raw events.
  */
 final class SseTally implements AutoCloseable {
-    /** Field values as the service writes them (Jackson, no spaces); a missing field is counted under "". */
-    private static final Pattern PROTOCOL = Pattern.compile("\"protocol\":\"(\\w+)\"");
+    /** A query event's ends, "source" and "destination", as host:port; JSON as the service writes it (no spaces). */
+    private static final Pattern END_PORT = Pattern.compile("\"(?:source|destination)\":\"[^\"]*:(\\d+)\"");
     private static final Pattern MISSED = Pattern.compile("\"missed\":(\\d+)");
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private final LongAdder events = new LongAdder();
-    private final Map<String, LongAdder> byProtocol = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> byPort = new ConcurrentHashMap<>();
     private final AtomicLong missed = new AtomicLong();
     private boolean inGap;
 
@@ -47,8 +47,8 @@ final class SseTally implements AutoCloseable {
                 missed.addAndGet(count.find() ? Long.parseLong(count.group(1)) : 0);
             } else {
                 events.increment();
-                Matcher protocol = PROTOCOL.matcher(line);
-                byProtocol.computeIfAbsent(protocol.find() ? protocol.group(1) : "", key -> new LongAdder()).increment();
+                END_PORT.matcher(line).results().map(end -> Integer.parseInt(end.group(1))).distinct()
+                        .forEach(port -> byPort.computeIfAbsent(port, key -> new LongAdder()).increment());
             }
         } else if (line.isEmpty()) {
             inGap = false;
@@ -59,9 +59,9 @@ final class SseTally implements AutoCloseable {
         return events.sum();
     }
 
-    /** Events whose protocol field is protocol ("postgresql", "mysql"). */
-    long eventsOf(String protocol) {
-        LongAdder count = byProtocol.get(protocol);
+    /** Events with an end on port (a database server's port: its statements, from the client and the server side). */
+    long eventsOnPort(int port) {
+        LongAdder count = byPort.get(port);
         return count == null ? 0 : count.sum();
     }
 

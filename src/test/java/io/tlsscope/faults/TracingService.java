@@ -147,7 +147,8 @@ final class TracingService implements AutoCloseable {
 
     private HttpResponse<String> unauthenticated(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + path + " of the service: " + e.getMessage(), e);
         } catch (InterruptedException e) {
