@@ -94,8 +94,8 @@ class MixedLoadSoakIT {
 
         @Override
         public String toString() {
-            return String.format("%7d %7d %9d %5d %8d %12d %12d %10d %10d", seconds, rssMb, heapCommittedMb, ready, readyMillis, queryEvents,
-                    rawEvents, ringDrops, sseDrops);
+            return String.format("%7d %7d %9d %5d %8d %12d %12d %10d %10d", seconds, rssMb, heapCommittedMb, ready, readyMillis,
+                    queryEvents, rawEvents, ringDrops, sseDrops);
         }
     }
 
