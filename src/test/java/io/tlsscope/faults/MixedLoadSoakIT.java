@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MixedLoadSoakIT {
     private static final Path LAUNCHER = Path.of("deploy/bundle/bin/tlsscope");
     /** The options deploy/bundle/bin/tlsscope starts the JVM with, the heap cap among them (checked against the launcher below). */
-    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Xmx384m");
+    private static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Xms32m", "-Xmx384m");
     private static final long HEAP_CAP_MB = 384;
     /**
      * What memory outside the heap may still add after the first 20 s, legitimately: the JIT's code
