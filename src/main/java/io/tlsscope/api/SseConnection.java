@@ -124,7 +124,23 @@ final class SseConnection {
                 return;
             }
         }
-        wake(); // more may be waiting: the loop's other connections go first
+        continueAfterReading();
+    }
+
+    /**
+     * More may be waiting: the next turn comes after the loop has read its sockets. A task queued
+     * here (runOnContext) ran again in the same round of the loop's tasks, up to 64 times before
+     * Netty looks at the clock and polls its sockets, so under a backlog a new request on this loop,
+     * such as a readiness probe, waited 16-23 s (MixedLoadSoakIT, 2-core VM at load average 12). A
+     * timer's task joins the loop's tasks only at the start of the next round, after the poll.
+     */
+    private void continueAfterReading() {
+        if (scheduled.compareAndSet(false, true)) {
+            eventLoop.owner().setTimer(1, ignored -> {
+                scheduled.set(false);
+                turn();
+            });
+        }
     }
 
     /** The next events the client takes, as SSE, after a gap event for any it lost; null when nothing waits. */

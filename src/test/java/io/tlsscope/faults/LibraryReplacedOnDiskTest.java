@@ -13,9 +13,7 @@ import io.tlsscope.testsupport.TlsPair;
 import io.tlsscope.testsupport.TracerApi;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @QuarkusTest
 class LibraryReplacedOnDiskTest {
-    private static final Path SYSTEM_LIBS = Path.of("/usr/lib/x86_64-linux-gnu");
     private static final Duration LIMIT = Duration.ofSeconds(20);
 
     @TestHTTPResource("/api/v1/events?type=raw")
@@ -42,12 +39,10 @@ class LibraryReplacedOnDiskTest {
 
     @Test
     void theOldProcessStaysTracedOnTheOldInodeAndANewOneIsTracedOnTheNew(@TempDir Path directory) throws Exception {
-        Path libraries = Files.createDirectory(directory.resolve("lib"));
-        Path libssl = Files.copy(SYSTEM_LIBS.resolve("libssl.so.3"), libraries.resolve("libssl.so.3"));
-        Files.copy(SYSTEM_LIBS.resolve("libcrypto.so.3"), libraries.resolve("libcrypto.so.3"));
-        long oldInode = inodeOf(libssl);
+        PrivateLibssl libssl = PrivateLibssl.copyInto(directory);
+        long oldInode = libssl.inode();
         SelfSignedCertificate certificate = SelfSignedCertificate.createIn(directory);
-        List<String> withPrivateLibssl = List.of("/usr/bin/env", "LD_LIBRARY_PATH=" + libraries);
+        List<String> withPrivateLibssl = libssl.launcher();
         String oldRequest = "before-upgrade-" + UUID.randomUUID();
         String newRequest = "after-upgrade-" + UUID.randomUUID();
 
@@ -58,9 +53,8 @@ class LibraryReplacedOnDiskTest {
             Await.until(LIMIT, "the private libssl attached for the process started before the upgrade",
                     () -> pidsOf(oldInode).contains(old.pid()));
 
-            Path upgrade = Files.copy(SYSTEM_LIBS.resolve("libssl.so.3"), libraries.resolve("libssl.so.3.dpkg-new"));
-            Files.move(upgrade, libssl, StandardCopyOption.ATOMIC_MOVE);
-            long newInode = inodeOf(libssl);
+            libssl.replaceAsAnUpgradeDoes();
+            long newInode = libssl.inode();
             assertThat(newInode).isNotEqualTo(oldInode);
 
             old.exchange();
@@ -95,9 +89,5 @@ class LibraryReplacedOnDiskTest {
             return List.of();
         }
         return ((List<?>) library.get("pids")).stream().map(pid -> ((Number) pid).longValue()).toList();
-    }
-
-    private static long inodeOf(Path file) throws java.io.IOException {
-        return (Long) Files.readAttributes(file, "unix:ino").get("ino");
     }
 }

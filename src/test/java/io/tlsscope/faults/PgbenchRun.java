@@ -6,12 +6,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** pgbench (TPC-B, 4 clients) running for a while against a database in the background, and what it reports. */
-final class PgbenchRun implements AutoCloseable {
+/**
+ * pgbench (4 clients; TPC-B unless options choose another script) running for a while against a
+ * database in the background, and what it reports.
+ */
+final class PgbenchRun implements DatabaseLoad {
     private static final Pattern FAILED = Pattern.compile("^number of failed transactions: (\\d+)", Pattern.MULTILINE);
     private static final Pattern PROCESSED = Pattern.compile("^number of transactions actually processed: (\\d+)", Pattern.MULTILINE);
 
@@ -25,18 +30,23 @@ final class PgbenchRun implements AutoCloseable {
         this.seconds = seconds;
     }
 
-    static PgbenchRun start(String connectionUri, int seconds, Path output) throws IOException {
-        Process process = new ProcessBuilder("pgbench", "-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds), connectionUri)
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    /** @param options more pgbench options, e.g. -S for its select-only script */
+    static PgbenchRun start(String connectionUri, int seconds, Path output, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds)));
+        command.addAll(List.of(options));
+        command.add(connectionUri);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new PgbenchRun(process, output, seconds);
     }
 
-    boolean isRunning() {
+    @Override
+    public boolean isRunning() {
         return process.isAlive();
     }
 
     /** Waits for pgbench to end and asserts what a database nobody disturbed gives: exit 0, transactions, none failed. */
-    void assertUndisturbed() throws IOException, InterruptedException {
+    @Override
+    public void assertUndisturbed() throws IOException, InterruptedException {
         assertThat(process.waitFor(seconds + 30L, TimeUnit.SECONDS)).as("pgbench finished").isTrue();
         String report = Files.readString(output, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as("pgbench exit status; it said:\n%s", report).isZero();

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,11 +43,17 @@ final class TracingService implements AutoCloseable {
 
     /** Starts the service and waits until its tracer is UP (BPF object loaded, discovery running). */
     static TracingService start(int port) throws IOException {
+        return start(port, List.of());
+    }
+
+    /** The same with more JVM options, e.g. the release launcher's heap cap. */
+    static TracingService start(int port, List<String> jvmOptions) throws IOException {
         Path directory = Files.createTempDirectory("tlsscope-service-");
-        ProcessBuilder builder = new ProcessBuilder(JAVA, "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.port=" + port,
-                "-Dtlsscope.rules.file=" + directory.resolve("rules.yaml"),
-                "-Dtlsscope.rules.baseline-file=" + directory.resolve("baseline.json"),
-                "-jar", JAR.toString(), "serve")
+        List<String> command = new ArrayList<>(List.of(JAVA, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dtlsscope.rules.file=" + directory.resolve("rules.yaml"),
+                "-Dtlsscope.rules.baseline-file=" + directory.resolve("baseline.json"), "-jar", JAR.toString(), "serve"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(directory.resolve("service.log").toFile());
         builder.environment().put("TLSSCOPE_AUTH_TOKENS", "admin:sha256:" + TokenHash.sha256Hex(TestTokens.ADMIN));
         builder.environment().put("TLSSCOPE_AUTH_CREATE_FIRST_TOKEN", "false");
@@ -124,6 +132,28 @@ final class TracingService implements AutoCloseable {
             return Files.readString(directory.resolve("service.log"));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** The HTTP status of /q/health/ready (200: ready). */
+    int readiness() {
+        return unauthenticated("/q/health/ready").statusCode();
+    }
+
+    /** The Prometheus text of /q/metrics. */
+    String metrics() {
+        return unauthenticated("/q/metrics").body();
+    }
+
+    private HttpResponse<String> unauthenticated(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path + " of the service: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

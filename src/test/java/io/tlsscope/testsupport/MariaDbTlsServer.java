@@ -138,6 +138,11 @@ public final class MariaDbTlsServer implements AutoCloseable {
         return read(generalLog);
     }
 
+    /** The server's error log (--log-error): errors and warnings, as [ERROR] and [Warning] lines. */
+    public String errorLog() {
+        return read(errorLog);
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file);
