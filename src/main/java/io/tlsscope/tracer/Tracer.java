@@ -18,6 +18,9 @@ import io.tlsscope.events.LibraryRef;
 import io.tlsscope.kernel.KernelSession;
 import io.tlsscope.kernel.KernelSettings;
 import io.tlsscope.kernel.KernelStartException;
+import io.tlsscope.scope.ResolvedScope;
+import io.tlsscope.scope.ScopeException;
+import io.tlsscope.scope.ScopeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
@@ -45,14 +48,16 @@ public class Tracer implements CounterSource {
 
     private final TlsscopeConfig config;
     private final CapturePipeline pipeline;
+    private final ScopeSettings scope;
     private final AtomicLong startFailures = new AtomicLong();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
     /** Written under this object's lock by start/stop, read lock-free by request threads. */
     private volatile Running running;
 
-    public Tracer(TlsscopeConfig config, CapturePipeline pipeline) {
+    public Tracer(TlsscopeConfig config, CapturePipeline pipeline, ScopeSettings scope) {
         this.config = config;
         this.pipeline = pipeline;
+        this.scope = scope;
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
@@ -74,6 +79,7 @@ public class Tracer implements CounterSource {
             int self = (int) ProcessHandle.current().pid();
             kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes(),
                     config.capture().responseBudgetBytes(), config.capture().responseTailBytes(), config.tracer().userMemoryReads()));
+            kernel.applyScope(scope.resolve()); // before any probe is attached
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
@@ -88,7 +94,8 @@ public class Tracer implements CounterSource {
         } catch (RuntimeException e) {
             // fail-open: whatever broke, the API stays up and says why tracing is not running
             startFailures.incrementAndGet();
-            String reason = e instanceof KernelStartException || e instanceof LibbpfException ? e.getMessage() : "unexpected failure: " + e;
+            String reason = e instanceof ScopeException badScope ? "tlsscope.scope." + badScope.field() + ": " + badScope.getMessage()
+                    : e instanceof KernelStartException || e instanceof LibbpfException ? e.getMessage() : "unexpected failure: " + e;
             LOG.errorf("tracing is DOWN, the service keeps serving its API: %s", reason);
             LOG.debug("tracer start failure", e);
             running = null;
@@ -118,6 +125,13 @@ public class Tracer implements CounterSource {
                 case FORK -> discovery.onFork(event.parentPid(), event.pid());
                 case TLS_LIBRARY_MAPPED -> discovery.onTlsLibraryMapped(event.pid());
             }
+        }
+    }
+
+    /** Puts a changed scope into the running kernel side; a start in the meantime has read it already. */
+    synchronized void applyScope(ResolvedScope processes) {
+        if (running != null) {
+            running.kernel().applyScope(processes);
         }
     }
 

@@ -1,0 +1,118 @@
+package io.tlsscope.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tlsscope.testsupport.Await;
+import io.tlsscope.testsupport.PostgresTlsServer;
+import io.tlsscope.testsupport.PsqlSession;
+import io.tlsscope.testsupport.SseCollector;
+import io.tlsscope.testsupport.TracerApi;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A scope limited to the database server, by each kind of entry: the PostgreSQL backends' side of a
+ * TLS session still gives query events, psql's side (same system libssl, same probes, out of
+ * scope) gives none, and each of psql's calls is counted as skipped in the kernel.
+ */
+@QuarkusTest
+class ScopeTest {
+    private static final String POSTGRES = "/usr/lib/postgresql/15/bin/postgres";
+    private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup/unified");
+
+    @TestHTTPResource("/api/v1/events?type=query")
+    URI queryEvents;
+
+    @AfterEach
+    void everyProcessAgain() {
+        putScope(Map.of()).then().statusCode(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"executables", "comms", "users", "cgroups"})
+    void onlyTheServerSideIsTracedWhenTheScopeNamesTheServer(String kind) throws Exception {
+        String marker = "scope_" + kind + "_" + UUID.randomUUID().toString().substring(0, 8);
+        long clientsBefore = TracerApi.sseClients();
+        Path cgroup = CGROUP_ROOT.resolve("tlsscope-test-" + marker);
+        try (PostgresTlsServer server = PostgresTlsServer.start();
+             SseCollector sse = new SseCollector(queryEvents)) {
+            String entry = switch (kind) {
+                case "executables" -> POSTGRES;
+                case "comms" -> "postgres";
+                case "users" -> "postgres";
+                default -> cgroupOf(server.postmasterPid(), cgroup);
+            };
+            putScope(Map.of(kind, List.of(entry))).then().statusCode(200);
+            TracerApi.awaitLibraryUsedBy(server.postmasterPid());
+            TracerApi.awaitSseClients(clientsBefore + 1);
+            long skippedBefore = TracerApi.counter("kernel.scope.skipped-calls");
+            try (PsqlSession psql = server.openPsql()) {
+                long backend = psql.backendPid();
+                psql.query("SELECT '" + marker + "' AS first;");
+                psql.query("SELECT '" + marker + "' AS second;");
+
+                Await.until(Duration.ofSeconds(15), "the backend's two query events", () ->
+                        events(sse, "server", backend, marker).size() == 2);
+                // psql wrote each statement before the backend read it, through the same ring buffer
+                // and pipeline: had its calls been traced, their events would have come first
+                assertThat(events(sse, "client", psql.pid(), marker)).as("psql is out of scope").isEmpty();
+                assertThat(sse.events(event -> event.at("/connection/pid").asLong() == psql.pid())).isEmpty();
+                // per statement psql makes at least one SSL_write and one SSL_read, left at their entry
+                assertThat(TracerApi.counter("kernel.scope.skipped-calls") - skippedBefore).isGreaterThanOrEqualTo(4);
+            }
+        } finally {
+            removeCgroup(cgroup);
+        }
+    }
+
+    /** Moves the postmaster into a new cgroup v2 child (its backends, forked later, are born there) and names it as written in /proc/PID/cgroup. */
+    private static String cgroupOf(long postmaster, Path cgroup) throws IOException {
+        Files.createDirectory(cgroup);
+        Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(postmaster));
+        String line = Files.readAllLines(Path.of("/proc/" + postmaster + "/cgroup")).stream()
+                .filter(text -> text.startsWith("0::")).findFirst().orElseThrow();
+        assertThat(line).isEqualTo("0::/" + cgroup.getFileName());
+        return line.substring(3);
+    }
+
+    /** A cgroup can go once its processes have exited; the server's close waits for the postmaster only. */
+    private static void removeCgroup(Path cgroup) {
+        if (Files.isDirectory(cgroup)) {
+            Await.until(Duration.ofSeconds(10), "the test cgroup to be empty and removed", () -> {
+                try {
+                    Files.delete(cgroup);
+                    return true;
+                } catch (IOException busy) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static io.restassured.response.Response putScope(Map<String, List<String>> entries) {
+        Function<String, List<String>> list = kind -> entries.getOrDefault(kind, List.of());
+        return given().contentType("application/json")
+                .body(Map.of("executables", list.apply("executables"), "comms", list.apply("comms"),
+                        "cgroups", list.apply("cgroups"), "users", list.apply("users")))
+                .put("/api/v1/scope");
+    }
+
+    private static List<JsonNode> events(SseCollector sse, String side, long pid, String marker) {
+        return sse.events(event -> event.get("type").asText().equals("query") && event.get("side").asText().equals(side)
+                && event.at("/connection/pid").asLong() == pid && event.get("statement").asText().contains(marker));
+    }
+}
