@@ -18,6 +18,7 @@ import io.tlsscope.events.LibraryRef;
 import io.tlsscope.kernel.KernelSession;
 import io.tlsscope.kernel.KernelSettings;
 import io.tlsscope.kernel.KernelStartException;
+import io.tlsscope.scope.ExecutableScopeFilter;
 import io.tlsscope.scope.ResolvedScope;
 import io.tlsscope.scope.ScopeException;
 import io.tlsscope.scope.ScopeSettings;
@@ -79,9 +80,11 @@ public class Tracer implements CounterSource {
             int self = (int) ProcessHandle.current().pid();
             kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes(),
                     config.capture().responseBudgetBytes(), config.capture().responseTailBytes(), config.tracer().userMemoryReads()));
-            kernel.applyScope(scope.resolve()); // before any probe is attached
+            ResolvedScope inScope = scope.resolve();
+            kernel.applyScope(inScope); // before any probe is attached
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
+            registry.applyScope(ExecutableScopeFilter.of(inScope, PROC)); // empty yet: discovery has not started
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
                     config.tracer().detachGrace(), kernel::processRecordsLost);
             kernel.startReading(pipeline.recordsOf(new RunRecords(kernel, registry, discovery)));
@@ -130,8 +133,13 @@ public class Tracer implements CounterSource {
 
     /** Puts a changed scope into the running kernel side; a start in the meantime has read it already. */
     synchronized void applyScope(ResolvedScope processes) {
-        if (running != null) {
-            running.kernel().applyScope(processes);
+        Running current = running;
+        if (current != null) {
+            current.kernel().applyScope(processes);
+            current.discovery().onDiscoveryThread(() -> {
+                current.registry().applyScope(ExecutableScopeFilter.of(processes, PROC));
+                return null;
+            });
         }
     }
 

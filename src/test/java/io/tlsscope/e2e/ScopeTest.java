@@ -18,9 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 class ScopeTest {
     private static final String POSTGRES = "/usr/lib/postgresql/15/bin/postgres";
+    private static final Path SYSTEM_LIBS = Path.of("/usr/lib/x86_64-linux-gnu");
     private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup/unified");
 
     @TestHTTPResource("/api/v1/events?type=query")
@@ -77,6 +81,41 @@ class ScopeTest {
         } finally {
             removeCgroup(cgroup);
         }
+    }
+
+    /**
+     * A scope by executable: a private libssl copy that only an out-of-scope process maps is known
+     * but gets no probes (the process does not even take the trap); once the scope names that
+     * process's executable, the same library is attached.
+     */
+    @Test
+    void aLibraryOnlyOutOfScopeProcessesUseGetsNoProbes(@TempDir Path directory) throws Exception {
+        Path libraries = Files.createDirectory(directory.resolve("lib"));
+        Path libssl = Files.copy(SYSTEM_LIBS.resolve("libssl.so.3"), libraries.resolve("libssl.so.3"));
+        Files.copy(SYSTEM_LIBS.resolve("libcrypto.so.3"), libraries.resolve("libcrypto.so.3"));
+        long inode = (Long) Files.getAttribute(libssl, "unix:ino");
+        putScope(Map.of("executables", List.of(POSTGRES))).then().statusCode(200);
+        Process python = new ProcessBuilder("/usr/bin/env", "LD_LIBRARY_PATH=" + libraries, "python3", "-c",
+                "import ssl, sys; sys.stdin.read()").start();
+        try {
+            Await.until(Duration.ofSeconds(20), "the private libssl known as used by python3", () ->
+                    library(inode).map(found -> ((List<?>) found.get("pids")).contains((int) python.pid())).orElse(false));
+            assertThat(library(inode).orElseThrow().get("probes")).as("no probes for an out-of-scope user").asList().isEmpty();
+            assertThat(library(inode).orElseThrow()).doesNotContainKey("attachError");
+
+            String python3 = Path.of("/proc/" + python.pid() + "/exe").toRealPath().toString();
+            putScope(Map.of("executables", List.of(POSTGRES, python3))).then().statusCode(200);
+            assertThat(library(inode).orElseThrow().get("probes")).as("attached once its user is in scope").asList()
+                    .contains("SSL_read", "SSL_write");
+        } finally {
+            python.destroy();
+        }
+    }
+
+    /** The library with this inode as /api/v1/libraries shows it. */
+    private static Optional<Map<String, Object>> library(long inode) {
+        List<Map<String, Object>> all = given().get("/api/v1/libraries").jsonPath().getList("$");
+        return all.stream().filter(library -> ((Number) library.get("inode")).longValue() == inode).findFirst();
     }
 
     /** Moves the postmaster into a new cgroup v2 child (its backends, forked later, are born there) and names it as written in /proc/PID/cgroup. */
