@@ -2,6 +2,8 @@ package io.tlsscope.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -10,6 +12,7 @@ import io.tlsscope.testsupport.Await;
 import io.tlsscope.testsupport.PostgresTlsServer;
 import io.tlsscope.testsupport.PsqlSession;
 import io.tlsscope.testsupport.SseCollector;
+import io.tlsscope.testsupport.TestTokens;
 import io.tlsscope.testsupport.TracerApi;
 import java.io.IOException;
 import java.net.URI;
@@ -110,6 +113,29 @@ class ScopeTest {
         } finally {
             python.destroy();
         }
+    }
+
+    @Test
+    void aBadScopeIsAProblemNamingTheListAndTheScopeInForceStays() {
+        putScope(Map.of("users", List.of("postgres"))).then().statusCode(200);
+        putScope(Map.of("executables", List.of("postgres"))).then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("executables")).body("detail", containsString("'postgres' is not an absolute path"));
+        putScope(Map.of("users", List.of("no-such-user-here"))).then().statusCode(400)
+                .body("field", equalTo("users")).body("detail", containsString("'no-such-user-here' is neither a uid nor a name"));
+        putScope(Map.of("cgroups", List.of("/no-such.slice"))).then().statusCode(400)
+                .body("field", equalTo("cgroups")).body("detail", containsString("does not exist"));
+        // a misspelt list is refused, not read as "no executables" (which could widen the scope)
+        given().contentType("application/json")
+                .body(Map.of("executable", List.of(POSTGRES), "comms", List.of(), "cgroups", List.of(), "users", List.of()))
+                .put("/api/v1/scope").then().statusCode(400).contentType("application/problem+json")
+                .body("field", equalTo("executables")).body("detail", containsString("empty for none"));
+        given().header("Authorization", "Bearer " + TestTokens.VIEWER).contentType("application/json")
+                .body(Map.of("executables", List.of(), "comms", List.of(), "cgroups", List.of(), "users", List.of()))
+                .put("/api/v1/scope").then().statusCode(403);
+
+        given().header("Authorization", "Bearer " + TestTokens.VIEWER).get("/api/v1/scope").then().statusCode(200)
+                .body("limited", equalTo(true)).body("users", equalTo(List.of("postgres")))
+                .body("executables", equalTo(List.of()));
     }
 
     /** The library with this inode as /api/v1/libraries shows it. */
