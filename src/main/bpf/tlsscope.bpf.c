@@ -622,7 +622,8 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	__u8 layout;
 
 	if (!call) {
-		if (!is_self(pid_tgid))
+		/* a call the scope left at its entry has no entry state by design */
+		if (!is_self(pid_tgid) && process_in_scope(pid_tgid >> 32))
 			count(TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
@@ -852,7 +853,8 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	__s32 fd;
 
 	if (!call) {
-		if (!is_self(pid_tgid))
+		/* a call the scope left at its entry has no entry state by design */
+		if (!is_self(pid_tgid) && process_in_scope(pid_tgid >> 32))
 			count(TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}

@@ -4,6 +4,7 @@ import io.tlsscope.discovery.LibraryKey;
 import io.tlsscope.discovery.ProcessFilter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +44,8 @@ public final class ExecutableScopeFilter implements ProcessFilter {
             // stat follows the exe link to the file itself, through the process's own mount namespace
             Map<String, Object> stat = Files.readAttributes(procRoot.resolve(Integer.toString(pid)).resolve("exe"), "unix:dev,ino");
             return executables.contains(LibraryKey.ofStat((Long) stat.get("dev"), (Long) stat.get("ino")));
+        } catch (NoSuchFileException gone) {
+            return false; // exited (a short-lived curl): it makes no TLS call any more
         } catch (IOException | UnsupportedOperationException | SecurityException unknown) {
             return true; // cannot tell: attach, the kernel still filters
         }
