@@ -42,6 +42,8 @@ public class ScopeResource {
                     + "until the service restarts (tlsscope.scope.* in the configuration is the lasting place).")
     @APIResponse(responseCode = "200", description = "the scope in force after the change",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeResponse.class)))
+    @APIResponse(responseCode = "503", description = "the scope changed and the kernel filters by it, but discovery did not "
+            + "follow it in time (libraries stay attached as before)")
     public ScopeResponse change(@Valid @NotNull(message = "a JSON body {\"executables\": [], \"comms\": [], \"cgroups\": [], \"users\": []}")
                                 ScopeRequest request) {
         return ScopeResponse.of(control.change(request.toScope()));

@@ -136,10 +136,15 @@ public class Tracer implements CounterSource {
         Running current = running;
         if (current != null) {
             current.kernel().applyScope(processes);
-            current.discovery().onDiscoveryThread(() -> {
-                current.registry().applyScope(ExecutableScopeFilter.of(processes, PROC));
-                return null;
-            });
+            try {
+                current.discovery().onDiscoveryThread(() -> {
+                    current.registry().applyScope(ExecutableScopeFilter.of(processes, PROC));
+                    return null;
+                });
+            } catch (IllegalStateException refused) {
+                throw new TracerControlException(TracerControlException.Reason.TRACER_DOWN, "the kernel filters by the new scope, "
+                        + "but which libraries are attached could not follow it: " + refused.getMessage());
+            }
         }
     }
 
