@@ -16,6 +16,7 @@
 #include "conn.h"
 #include "identity.h"
 #include "syscalls.h"
+#include "scope.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -35,22 +36,30 @@ static __always_inline bool is_self(__u64 pid_tgid)
 	return (__u32)(pid_tgid >> 32) == tlsscope_config.self_tgid;
 }
 
+/* A TLS call of a process outside the scope: left at once, counted (by policy, not a loss). */
+static __always_inline bool skipped_by_scope(__u64 pid_tgid)
+{
+	if (process_in_scope(pid_tgid >> 32))
+		return false;
+	count(TLSSCOPE_CTR_SCOPE_SKIPPED_CALLS, 1);
+	return true;
+}
+
 /* ---- SSL call entry: save the arguments, read nothing yet ---- */
 
 static __always_inline int enter_ssl_call(__u64 ssl, __u64 buffer, __u64 length_out, __u32 function)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct ssl_call call = {
-		.ssl = ssl,
-		.buffer = buffer,
-		.length_out = length_out,
-		.start_ns = bpf_ktime_get_ns(),
-		.nested_fd = -1,
-		.function = function,
-	};
+	struct ssl_call call = {};
 
-	if (is_self(pid_tgid))
+	if (is_self(pid_tgid) || skipped_by_scope(pid_tgid))
 		return 0;
+	call.ssl = ssl;
+	call.buffer = buffer;
+	call.length_out = length_out;
+	call.start_ns = bpf_ktime_get_ns();
+	call.nested_fd = -1;
+	call.function = function;
 	if (bpf_map_update_elem(&ssl_calls, &pid_tgid, &call, BPF_ANY))
 		count(TLSSCOPE_CTR_ENTRY_MAP_FULL, 1);
 	mark_tls_call(true);
@@ -90,7 +99,8 @@ static __always_inline int remember_set_fd(__u64 ssl, __s32 fd, bool for_read, b
 	struct tlsscope_set_fds fds = { .read_fd = -1, .write_fd = -1 };
 	struct tlsscope_set_fds *known;
 
-	if (is_self(pid_tgid))
+	/* not a data call: an out-of-scope one is left without counting */
+	if (is_self(pid_tgid) || !process_in_scope(pid_tgid >> 32))
 		return 0;
 	known = bpf_map_lookup_elem(&ssl_set_fds, &key);
 	if (known)
@@ -127,6 +137,9 @@ int BPF_KPROBE(ssl_free_entry, void *ssl)
 {
 	struct ssl_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .ssl = (__u64)ssl };
 
+	/* an out-of-scope process never got state for its SSL objects (one that left the scope ages out) */
+	if (!process_in_scope(key.tgid))
+		return 0;
 	bpf_map_delete_elem(&ssl_fds, &key);
 	bpf_map_delete_elem(&ssl_set_fds, &key);
 	connection_ended(&key);
@@ -609,7 +622,8 @@ static __always_inline int exit_ssl_call(struct pt_regs *ctx, __u8 direction, bo
 	__u8 layout;
 
 	if (!call) {
-		if (!is_self(pid_tgid))
+		/* a call the scope left at its entry has no entry state by design */
+		if (!is_self(pid_tgid) && process_in_scope(pid_tgid >> 32))
 			count(TLSSCOPE_CTR_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
@@ -718,18 +732,17 @@ static __always_inline int enter_go_call(struct pt_regs *ctx, __u64 goroutine, _
 	__u32 library_id = (__u32)bpf_get_attach_cookie(ctx);
 	struct go_call_key key = { .tgid = pid_tgid >> 32, .goroutine = goroutine };
 	struct go_call *stored;
-	struct go_call call = {
-		.conn = conn,
-		.buffer = buffer,
-		.start_ns = bpf_ktime_get_ns(),
-		.function = function,
-		.nested_fd = -1,
-		.entry_tid = (__u32)pid_tgid,
-		.entry_fd = -1,
-	};
+	struct go_call call = {};
 
-	if (is_self(pid_tgid))
+	if (is_self(pid_tgid) || skipped_by_scope(pid_tgid))
 		return 0;
+	call.conn = conn;
+	call.buffer = buffer;
+	call.start_ns = bpf_ktime_get_ns();
+	call.function = function;
+	call.nested_fd = -1;
+	call.entry_tid = (__u32)pid_tgid;
+	call.entry_fd = -1;
 	/* a stack-growth restart re-enters at the entry: the same key is overwritten, not leaked */
 	if (bpf_map_update_elem(&go_calls, &key, &call, BPF_ANY))
 		count(TLSSCOPE_CTR_GO_ENTRY_MAP_FULL, 1);
@@ -840,7 +853,8 @@ static __always_inline int exit_go_call(struct pt_regs *ctx, __u64 goroutine, __
 	__s32 fd;
 
 	if (!call) {
-		if (!is_self(pid_tgid))
+		/* a call the scope left at its entry has no entry state by design */
+		if (!is_self(pid_tgid) && process_in_scope(pid_tgid >> 32))
 			count(TLSSCOPE_CTR_GO_RETURN_WITHOUT_ENTRY, 1);
 		return 0;
 	}
@@ -1063,6 +1077,7 @@ static __always_inline int emit_process_event(__u32 type, __u32 pid, __u32 paren
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(process_exec, struct task_struct *task)
 {
+	forget_scope_verdict(bpf_get_current_pid_tgid() >> 32);
 	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXEC, bpf_get_current_pid_tgid() >> 32, 0);
 }
 
@@ -1074,6 +1089,7 @@ int BPF_PROG(process_exit, struct task_struct *task)
 	/* Only the thread-group leader: one record per process, not per thread. */
 	if ((__u32)pid_tgid != (__u32)(pid_tgid >> 32))
 		return 0;
+	forget_scope_verdict(pid_tgid >> 32);
 	return emit_process_event(TLSSCOPE_EVENT_PROCESS_EXIT, pid_tgid >> 32, 0);
 }
 

@@ -111,7 +111,8 @@ enum tlsscope_counter {
 	TLSSCOPE_CTR_BUDGETED_CALLS = 28,     /* response calls cut by the response budget (head and tail kept) */
 	TLSSCOPE_CTR_BUDGETED_BYTES = 29,     /* response bytes skipped by the budget, by policy */
 	TLSSCOPE_CTR_RECORD_STATE_FAILED = 30, /* calls lost: the thread's record state (copying probes) could not be allocated */
-	TLSSCOPE_CTR_COUNT = 31,
+	TLSSCOPE_CTR_SCOPE_SKIPPED_CALLS = 31,/* SSL/Go TLS calls of processes outside the scope, by policy */
+	TLSSCOPE_CTR_COUNT = 32,
 };
 
 /*
@@ -236,6 +237,27 @@ struct tlsscope_go_layout {
 	__s32 pad;
 };
 _Static_assert(sizeof(struct tlsscope_go_layout) == 16, "tlsscope_go_layout layout");
+
+/* Whether tracing is limited to chosen processes (scope_settings map, one entry). */
+enum tlsscope_scope_mode {
+	TLSSCOPE_SCOPE_EVERYTHING = 0, /* no scope: every process is traced */
+	TLSSCOPE_SCOPE_CHOSEN = 1,     /* only processes that match an entry of a scope_* rule map */
+	TLSSCOPE_SCOPE_CHANGING = 2,   /* user space is rewriting the rule maps: decide on each call, cache nothing */
+};
+
+/* scope_settings map value: the mode, and the generation the cached verdicts must carry to count. */
+struct tlsscope_scope_settings {
+	__u32 mode;       /* enum tlsscope_scope_mode */
+	__u32 generation; /* raised by user space after each change of the rule maps */
+};
+_Static_assert(sizeof(struct tlsscope_scope_settings) == 8, "tlsscope_scope_settings layout");
+
+/* scope_executables map key: an executable file, as the kernel names it (task->mm->exe_file->f_inode). */
+struct tlsscope_file_id {
+	__u64 device; /* inode->i_sb->s_dev, the kernel's dev_t encoding: major << 20 | minor */
+	__u64 inode;
+};
+_Static_assert(sizeof(struct tlsscope_file_id) == 16, "tlsscope_file_id layout");
 
 /* Tunables in .rodata, written by user space before load. The only const volatile object. */
 struct tlsscope_config {

@@ -1,6 +1,7 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.tlsscope.scope.ScopeException;
 import io.tlsscope.tracer.TracerControlException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
@@ -14,6 +15,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * field at fault and why; never a stack trace.
  */
 public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response badScope(ScopeException refused) {
+        return respond(Problem.badRequest(refused.field(), refused.getMessage()));
+    }
 
     @ServerExceptionMapper
     public Response tracerControl(TracerControlException refused) {

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.tlsscope.kernel.UserMemoryReads;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Service settings, prefix {@code tlsscope}; every property has a default. */
 @ConfigMapping(prefix = "tlsscope")
@@ -19,6 +20,8 @@ public interface TlsscopeConfig {
     Go go();
 
     Auth auth();
+
+    Scope scope();
 
     interface Tracer {
         /** Load the BPF object and trace the host. Off for one-shot CLI commands. */
@@ -104,6 +107,24 @@ public interface TlsscopeConfig {
         /** Create the tokens file with a fresh admin token (printed once) when no token is configured. */
         @WithDefault("true")
         boolean createFirstToken();
+    }
+
+    /**
+     * Which processes are traced: those that match any entry of any list. Nothing listed (the
+     * default): every process. Other processes are left at the entry of each TLS call, in the kernel.
+     */
+    interface Scope {
+        /** Absolute paths of executables (matched by the file's device and inode, resolved at start). */
+        Optional<List<String>> executables();
+
+        /** Process names as /proc/PID/comm shows them (1..15 bytes). */
+        Optional<List<String>> comms();
+
+        /** cgroup v2 paths as /proc/PID/cgroup shows them: a process in the cgroup or below it is traced. */
+        Optional<List<String>> cgroups();
+
+        /** User names (from /etc/passwd) or numeric uids. */
+        Optional<List<String>> users();
     }
 
     interface Go {

@@ -19,6 +19,18 @@ public record LibraryKey(int deviceMajor, int deviceMinor, long inode) {
                 | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
     }
 
+    /** The key of a file from stat's st_dev and st_ino: the device decoded as glibc's major() and minor() do. */
+    public static LibraryKey ofStat(long deviceNumber, long inode) {
+        int major = (int) (((deviceNumber >>> 8) & 0xfffL) | ((deviceNumber >>> 32) & 0xfffff000L));
+        int minor = (int) ((deviceNumber & 0xffL) | ((deviceNumber >>> 12) & 0xffffff00L));
+        return new LibraryKey(major, minor, inode);
+    }
+
+    /** The device as the kernel encodes it inside (MKDEV: major << 20 | minor), e.g. in a superblock's s_dev. */
+    public long kernelDeviceNumber() {
+        return (Integer.toUnsignedLong(deviceMajor) << 20) | Integer.toUnsignedLong(deviceMinor);
+    }
+
     @Override
     public String toString() {
         return device() + "/" + inode;

@@ -28,6 +28,7 @@ public final class LibraryRegistry {
 
     private final LibraryAttacher attacher;
     private final GoHookPolicy goHooks;
+    private volatile ProcessFilter scope = ProcessFilter.EVERY_PROCESS;
     private final Map<LibraryKey, Entry> byKey = new LinkedHashMap<>();
     private final Map<Integer, Set<LibraryKey>> keysByPid = new HashMap<>();
     /** What other threads read: one immutable snapshot per library, replaced after each change. */
@@ -83,18 +84,16 @@ public final class LibraryRegistry {
             entry = new Entry(nextId++, mapping);
             byKey.put(mapping.key(), entry);
             keysById.put(entry.id, entry.key);
-            if (goHooks.wants(entry.key, entry.kind)) {
-                attach(entry, mapping);
-            }
-        } else if (entry.attachment == null && entry.attachError != null && goHooks.wants(entry.key, entry.kind)) {
-            // the last attempt failed, e.g. the process whose /proc/PID/root path it used exited
-            // meanwhile: this process maps the file now, so try again through it
-            attach(entry, mapping);
         }
         entry.mapping = mapping;
         entry.paths.add(mapping.file().path());
         keysByPid.computeIfAbsent(mapping.pid(), pid -> new HashSet<>()).add(mapping.key());
         boolean newUser = entry.pids.add(mapping.pid());
+        if (entry.attachment == null && wanted(entry)) {
+            // new, used by a process in scope for the first time, or the last attempt failed (e.g. the
+            // process whose /proc/PID/root path it used exited meanwhile): attach through this mapping
+            attach(entry, mapping);
+        }
         publish(entry);
         return newUser;
     }
@@ -119,6 +118,7 @@ public final class LibraryRegistry {
      * PostgreSQL backends) may still map them without being known here.
      */
     public List<LibraryKey> processExited(int pid) {
+        scope.forget(pid);
         Set<LibraryKey> keys = keysByPid.remove(pid);
         if (keys == null) {
             return List.of();
@@ -128,7 +128,7 @@ public final class LibraryRegistry {
             Entry entry = byKey.get(key);
             if (entry != null && entry.pids.remove(pid)) {
                 publish(entry);
-                if (entry.pids.isEmpty()) {
+                if (entry.pids.isEmpty() || entry.attachment != null && !wanted(entry)) {
                     lastUser.add(key);
                 }
             }
@@ -161,17 +161,44 @@ public final class LibraryRegistry {
         }
     }
 
-    /** Removes the probes of key, unless a process was recorded as using it meanwhile. */
+    /**
+     * Removes the probes of key, unless a process was recorded as using it meanwhile; keeps knowing
+     * it while processes outside the scope use it.
+     */
     public void detachUnused(LibraryKey key) {
-        if (isUnused(key)) {
-            remove(byKey.get(key), "no process uses it any more");
+        Entry entry = byKey.get(key);
+        if (entry != null && entry.pids.isEmpty()) {
+            remove(entry, "no process uses it any more");
+        } else if (entry != null && entry.attachment != null && !wanted(entry)) {
+            detach(entry, "no process in scope uses it any more");
+            publish(entry);
         }
     }
 
-    /** Whether key is known and no process is recorded as using it. */
+    /** Whether key is known and no process (in scope) is recorded as using it. */
     public boolean isUnused(LibraryKey key) {
         Entry entry = byKey.get(key);
-        return entry != null && entry.pids.isEmpty();
+        return entry != null && (entry.pids.isEmpty() || entry.attachment != null && !wanted(entry));
+    }
+
+    /** Probes for a library that an operator wants probed (Go hooks) and that a process in scope uses. */
+    private boolean wanted(Entry entry) {
+        // no user at all is not a question of scope: the grace period decides (detachUnused)
+        return goHooks.wants(entry.key, entry.kind) && (entry.pids.isEmpty() || entry.pids.stream().anyMatch(scope::includes));
+    }
+
+    /** Attaches and detaches every library to match a changed scope. */
+    public void applyScope(ProcessFilter processes) {
+        scope = processes;
+        for (Entry entry : byKey.values()) {
+            boolean wanted = wanted(entry);
+            if (wanted && entry.attachment == null) {
+                attach(entry, entry.mapping);
+            } else if (!wanted && entry.attachment != null && goHooks.wants(entry.key, entry.kind)) {
+                detach(entry, "no process in scope uses it");
+            }
+            publish(entry);
+        }
     }
 
     private void remove(Entry entry, String why) {
@@ -194,7 +221,7 @@ public final class LibraryRegistry {
             if (entry.kind != LibraryKind.GO) {
                 continue;
             }
-            boolean wanted = goHooks.wants(entry.key, entry.kind);
+            boolean wanted = wanted(entry);
             if (wanted && entry.attachment == null) {
                 attach(entry, entry.mapping);
             } else if (!wanted && entry.attachment != null) {

@@ -17,6 +17,7 @@ import io.tlsscope.discovery.LibraryAttacher;
 import io.tlsscope.openssl.LayoutChoice;
 import io.tlsscope.openssl.OpenSslLayout;
 import io.tlsscope.openssl.OpenSslLayouts;
+import io.tlsscope.scope.ResolvedScope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -47,6 +48,7 @@ public final class KernelSession implements AutoCloseable {
     private final LibraryCallAccounting attacher;
     private final BpfMap responseDirections;
     private final UserMemoryReads userMemoryReads;
+    private final KernelScope scope;
     private volatile RingBufferReader reader;
     private volatile boolean closed;
 
@@ -58,6 +60,7 @@ public final class KernelSession implements AutoCloseable {
         }
         this.counters = new KernelCounters(object.map("counters"));
         this.responseDirections = object.map("response_directions");
+        this.scope = new KernelScope(object);
         this.layouts = new KernelLayoutTable(object, OpenSslLayouts.builtIn());
         layouts.fill();
         this.openSsl = new OpenSslAttacher(object, layouts, OpenSslLayouts.builtIn(), userMemoryReads);
@@ -203,6 +206,13 @@ public final class KernelSession implements AutoCloseable {
             responseDirections.update(KernelAbi.u64(connectionId), KernelAbi.u32(response.value()), BpfMap.BPF_ANY);
         } catch (LibbpfException e) {
             LOG.debugf("response direction of connection %d not set: %s", connectionId, e.getMessage());
+        }
+    }
+
+    /** Limits tracing to the processes of scope (or none, when it is not limited), from the next TLS call on. */
+    public synchronized void applyScope(ResolvedScope processes) {
+        if (!closed) {
+            scope.apply(processes);
         }
     }
 

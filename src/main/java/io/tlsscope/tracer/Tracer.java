@@ -18,6 +18,10 @@ import io.tlsscope.events.LibraryRef;
 import io.tlsscope.kernel.KernelSession;
 import io.tlsscope.kernel.KernelSettings;
 import io.tlsscope.kernel.KernelStartException;
+import io.tlsscope.scope.ExecutableScopeFilter;
+import io.tlsscope.scope.ResolvedScope;
+import io.tlsscope.scope.ScopeException;
+import io.tlsscope.scope.ScopeSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
@@ -45,14 +49,16 @@ public class Tracer implements CounterSource {
 
     private final TlsscopeConfig config;
     private final CapturePipeline pipeline;
+    private final ScopeSettings scope;
     private final AtomicLong startFailures = new AtomicLong();
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
     /** Written under this object's lock by start/stop, read lock-free by request threads. */
     private volatile Running running;
 
-    public Tracer(TlsscopeConfig config, CapturePipeline pipeline) {
+    public Tracer(TlsscopeConfig config, CapturePipeline pipeline, ScopeSettings scope) {
         this.config = config;
         this.pipeline = pipeline;
+        this.scope = scope;
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
@@ -74,8 +80,11 @@ public class Tracer implements CounterSource {
             int self = (int) ProcessHandle.current().pid();
             kernel = KernelSession.open(new KernelSettings(self, config.capture().maxBytesPerCall(), config.tracer().ringBufferBytes(),
                     config.capture().responseBudgetBytes(), config.capture().responseTailBytes(), config.tracer().userMemoryReads()));
+            ResolvedScope inScope = scope.resolve();
+            kernel.applyScope(inScope); // before any probe is attached
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
+            registry.applyScope(ExecutableScopeFilter.of(inScope, PROC)); // empty yet: discovery has not started
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
                     config.tracer().detachGrace(), kernel::processRecordsLost);
             kernel.startReading(pipeline.recordsOf(new RunRecords(kernel, registry, discovery)));
@@ -88,7 +97,8 @@ public class Tracer implements CounterSource {
         } catch (RuntimeException e) {
             // fail-open: whatever broke, the API stays up and says why tracing is not running
             startFailures.incrementAndGet();
-            String reason = e instanceof KernelStartException || e instanceof LibbpfException ? e.getMessage() : "unexpected failure: " + e;
+            String reason = e instanceof ScopeException badScope ? "tlsscope.scope." + badScope.field() + ": " + badScope.getMessage()
+                    : e instanceof KernelStartException || e instanceof LibbpfException ? e.getMessage() : "unexpected failure: " + e;
             LOG.errorf("tracing is DOWN, the service keeps serving its API: %s", reason);
             LOG.debug("tracer start failure", e);
             running = null;
@@ -117,6 +127,23 @@ public class Tracer implements CounterSource {
                 case EXIT -> discovery.onExit(event.pid());
                 case FORK -> discovery.onFork(event.parentPid(), event.pid());
                 case TLS_LIBRARY_MAPPED -> discovery.onTlsLibraryMapped(event.pid());
+            }
+        }
+    }
+
+    /** Puts a changed scope into the running kernel side; a start in the meantime has read it already. */
+    synchronized void applyScope(ResolvedScope processes) {
+        Running current = running;
+        if (current != null) {
+            current.kernel().applyScope(processes);
+            try {
+                current.discovery().onDiscoveryThread(() -> {
+                    current.registry().applyScope(ExecutableScopeFilter.of(processes, PROC));
+                    return null;
+                });
+            } catch (IllegalStateException refused) {
+                throw new TracerControlException(TracerControlException.Reason.TRACER_DOWN, "the kernel filters by the new scope, "
+                        + "but which libraries are attached could not follow it: " + refused.getMessage());
             }
         }
     }

@@ -12,6 +12,7 @@ import io.tlsscope.cli.client.EventsCommand;
 import io.tlsscope.cli.client.GoHooksCommand;
 import io.tlsscope.cli.client.LayoutCommand;
 import io.tlsscope.cli.client.LibrariesCommand;
+import io.tlsscope.cli.client.ScopeCommand;
 import io.tlsscope.testsupport.FreePort;
 import io.tlsscope.testsupport.LibsslUser;
 import io.tlsscope.testsupport.PostgresTlsServer;
@@ -128,6 +129,23 @@ class ClientCommandsTest {
     }
 
     @Test
+    void scopeReplacedShownAndBackToEveryProcess() {
+        try {
+            Run set = run(new ScopeCommand(), concat(List.of("--user", "postgres", "--comm", "postgres"), client(TestTokens.ADMIN)));
+            assertThat(set.exit()).as(set.err()).isZero();
+            assertThat(set.out()).startsWith("scope: processes that match any of").contains("users").contains("comms");
+            Run shown = run(new ScopeCommand(), concat(List.of("--json"), client(TestTokens.VIEWER)));
+            assertThat(shown.out()).contains("\"limited\" : true").contains("\"postgres\"");
+            Run bad = run(new ScopeCommand(), concat(List.of("--executable", "postgres"), client(TestTokens.ADMIN)));
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err()).contains("'postgres' is not an absolute path");
+        } finally {
+            Run every = run(new ScopeCommand(), concat(List.of("--every-process"), client(TestTokens.ADMIN)));
+            assertThat(every.out()).startsWith("scope: every process");
+        }
+    }
+
+    @Test
     void eventsFollowPrintsAStatementFromPsql() throws Exception {
         String marker = "cli-" + UUID.randomUUID();
         long clientsBefore = TracerApi.sseClients();
@@ -157,7 +175,7 @@ class ClientCommandsTest {
 
     /** The client commands under one root, as in the packaged command line. */
     @CommandLine.Command(name = "tlsscope", subcommands = {LibrariesCommand.class, CountersCommand.class, LayoutCommand.class,
-            GoHooksCommand.class, EventsCommand.class, CompletionCommand.class})
+            GoHooksCommand.class, ScopeCommand.class, EventsCommand.class, CompletionCommand.class})
     static class Root {
     }
 

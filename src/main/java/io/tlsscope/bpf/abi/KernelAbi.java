@@ -126,6 +126,21 @@ public final class KernelAbi {
             JAVA_INT.withName("netfd_sysfd_offset"),
             paddingLayout(4));
 
+    /** struct tlsscope_scope_settings (8 bytes), the one value of the scope_settings map. */
+    public static final StructLayout SCOPE_SETTINGS = structLayout(
+            JAVA_INT.withName("mode"),
+            JAVA_INT.withName("generation"));
+
+    /** enum tlsscope_scope_mode. */
+    public static final int SCOPE_EVERYTHING = 0;
+    public static final int SCOPE_CHOSEN = 1;
+    public static final int SCOPE_CHANGING = 2;
+
+    /** struct tlsscope_file_id (16 bytes): key of the scope_executables map. */
+    public static final StructLayout FILE_ID = structLayout(
+            JAVA_LONG.withName("device"),
+            JAVA_LONG.withName("inode"));
+
     /** struct tlsscope_config (24 bytes), the whole .rodata section of the object. */
     public static final StructLayout CONFIG = structLayout(
             JAVA_INT.withName("self_tgid"),

@@ -35,7 +35,8 @@ public enum KernelCounter {
     CONN_STALE("kernel.conn.stale", "connection-map entries whose fd number now names another socket (closed without close(): close_range, dup2, exit), relearned"),
     BUDGETED_CALLS("kernel.budgeted.calls", "response calls cut by the response budget: their head within the budget and their tail were captured"),
     BUDGETED_BYTES("kernel.budgeted.bytes", "response bytes (server to client) skipped by the response budget, by policy (tlsscope.capture.response-budget-bytes)"),
-    RECORD_STATE_FAILED("kernel.calls.record-state-failed", "calls lost because the calling thread's record state could not be allocated (copying return probes, tlsscope.tracer.user-memory-reads=copy)");
+    RECORD_STATE_FAILED("kernel.calls.record-state-failed", "calls lost because the calling thread's record state could not be allocated (copying return probes, tlsscope.tracer.user-memory-reads=copy)"),
+    SCOPE_SKIPPED_CALLS("kernel.scope.skipped-calls", "SSL and Go TLS calls of processes outside the scope, left at their entry by policy (tlsscope.scope.*, /api/v1/scope)");
 
     private final String key;
     private final String description;

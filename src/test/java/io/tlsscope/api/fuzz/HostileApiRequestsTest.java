@@ -128,10 +128,12 @@ class HostileApiRequestsTest {
         }
     }
 
-    /** Switches back what the admin requests may have switched: the Go probes on, no forced layout. */
+    /** Switches back what the admin requests may have switched: the Go probes on, no forced layout, every process in scope. */
     private void restore(List<Long> inodes) throws IOException, InterruptedException {
         send(new HostileRequests.Request("PUT", "/api/v1/hooks/go", Map.of("Content-Type", "application/json"),
                 "{\"enabled\": true}"), TestTokens.ADMIN);
+        send(new HostileRequests.Request("PUT", "/api/v1/scope", Map.of("Content-Type", "application/json"),
+                "{\"executables\": [], \"comms\": [], \"cgroups\": [], \"users\": []}"), TestTokens.ADMIN);
         for (long inode : inodes) {
             send(new HostileRequests.Request("DELETE", "/api/v1/libraries/" + inode + "/layout", Map.of(), null), TestTokens.ADMIN);
         }

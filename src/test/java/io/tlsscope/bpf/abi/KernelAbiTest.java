@@ -32,6 +32,8 @@ class KernelAbiTest {
                 Map.entry("tlsscope_set_fds", KernelAbi.SET_FDS),
                 Map.entry("tlsscope_go_layout", KernelAbi.GO_LAYOUT),
                 Map.entry("tlsscope_library_calls", KernelAbi.LIBRARY_CALLS),
+                Map.entry("tlsscope_scope_settings", KernelAbi.SCOPE_SETTINGS),
+                Map.entry("tlsscope_file_id", KernelAbi.FILE_ID),
                 Map.entry("tlsscope_config", KernelAbi.CONFIG));
 
     @Test
@@ -113,6 +115,8 @@ class KernelAbiTest {
                 .containsEntry("LAYOUT_NONE", KernelAbi.LAYOUT_NONE)
                 .containsEntry("LIBRARY_SLOTS", KernelAbi.LIBRARY_SLOTS);
         assertThat(enumValues("tlsscope_layout_choice_flags", "TLSSCOPE_LAYOUT_")).containsEntry("FORCED", KernelAbi.LAYOUT_FORCED);
+        assertThat(enumValues("tlsscope_scope_mode", "TLSSCOPE_SCOPE_")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "EVERYTHING", KernelAbi.SCOPE_EVERYTHING, "CHOSEN", KernelAbi.SCOPE_CHOSEN, "CHANGING", KernelAbi.SCOPE_CHANGING));
     }
 
     private static Map<String, Integer> enumValues(String enumName, String prefix) throws IOException {
