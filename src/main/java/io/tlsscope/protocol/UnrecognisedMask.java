@@ -12,7 +12,8 @@ import java.util.Arrays;
  * its body followed into the next calls. A false match only blanks bytes of a raw event.
  * After bytes were lost (a call or a chunk missing from the kernel's numbering), the next call of
  * the direction is blanked whole: it may be the body of an authentication packet whose header was
- * in the lost call (MySQL/MariaDB servers read a packet's header and its body in two calls).
+ * in the lost call (MySQL/MariaDB servers read a packet's header and its body in two calls); and
+ * if it is such a header itself, the body it announces is blanked in the calls after it.
  * One per connection, on the capture thread.
  */
 final class UnrecognisedMask {
@@ -35,10 +36,17 @@ final class UnrecognisedMask {
     boolean apply(byte[] data, int direction) {
         if (afterGap[direction]) {
             afterGap[direction] = false;
+            // blanked whole, yet read first: a credential message it starts may go on in the next call (a
+            // MariaDB server reads an auth answer's header alone, and its scramble or password next)
+            blankCredentials(data, direction);
             Arrays.fill(data, BodyMask.BLANK);
-            secretLeft[direction] = Math.max(0, secretLeft[direction] - data.length);
             return true;
         }
+        return blankCredentials(data, direction);
+    }
+
+    /** Blanks what could be credentials, following a body announced here into the direction's next calls. */
+    private boolean blankCredentials(byte[] data, int direction) {
         int position = 0;
         boolean blanked = false;
         if (secretLeft[direction] > 0) {

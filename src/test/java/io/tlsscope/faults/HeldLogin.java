@@ -44,9 +44,23 @@ final class HeldLogin implements AutoCloseable {
         return new HeldLogin(name, command("pg-login.py", List.of(Integer.toString(port), user, password, query)));
     }
 
+    /**
+     * A PostgreSQL login whose startup packet carries padding bytes more (in application_name), so
+     * that its record is as large as a burst's and fits in no gap that small records leave.
+     */
+    static HeldLogin postgresPadded(String name, int port, String user, String password, String query, int padding) {
+        return new HeldLogin(name, command("pg-login.py", List.of(Integer.toString(port), user, password, query, Integer.toString(padding))));
+    }
+
     /** A MySQL/MariaDB login (through an auth switch to the user's own plugin) that then runs query. */
     static HeldLogin mariaDb(String name, int port, String user, String password, String database, String query) {
         return new HeldLogin(name, command("mysql-login.py", List.of(Integer.toString(port), user, password, database, query)));
+    }
+
+    /** A MySQL/MariaDB login whose HandshakeResponse carries a connection attribute of padding bytes, as {@link #postgresPadded}. */
+    static HeldLogin mariaDbPadded(String name, int port, String user, String password, String database, String query, int padding) {
+        return new HeldLogin(name, command("mysql-login.py", List.of(Integer.toString(port), user, password, database, query,
+                Integer.toString(padding))));
     }
 
     private static List<String> command(String script, List<String> arguments) {

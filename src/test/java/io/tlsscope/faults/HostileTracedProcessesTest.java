@@ -18,7 +18,6 @@ import io.tlsscope.tracer.Tracer;
 import io.tlsscope.tracer.TracerState;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -126,7 +125,7 @@ class HostileTracedProcessesTest {
         SelfSignedCertificate certificate = SelfSignedCertificate.createIn(directory);
         int cap = config.capture().maxBytesPerCall();
         Map<String, Long> before = counters();
-        long heapBefore = heapAfterGc();
+        long heapBefore = Memory.heapAfterGc();
         long clientsBefore = TracerApi.sseClients();
         try (SseCollector calls = new SseCollector(pythonCalls); DiscardingTlsPeer peer = DiscardingTlsPeer.start(certificate)) {
             TracerApi.awaitSseClients(clientsBefore + 1);
@@ -149,7 +148,7 @@ class HostileTracedProcessesTest {
         Map<String, Long> after = counters();
         assertThat(delta(before, after, "kernel.truncated.calls")).isGreaterThanOrEqualTo(1);
         assertThat(delta(before, after, "kernel.truncated.bytes")).as("bytes beyond the cap").isGreaterThanOrEqualTo(ONE_GIB - cap);
-        assertThat(heapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(HEAP_GROWTH_BOUND);
+        assertThat(Memory.heapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(HEAP_GROWTH_BOUND);
         assertStillHealthy(before, after);
         try (SseCollector queries = subscribeToQueries()) {
             assertMarkersCaptured(queries);
@@ -160,7 +159,7 @@ class HostileTracedProcessesTest {
     void tenThousandShortConnectionsAMinuteLeaveNoConnectionStateBehind(@TempDir Path directory) throws Exception {
         SelfSignedCertificate certificate = SelfSignedCertificate.createIn(directory);
         Map<String, Long> before = counters();
-        long heapBefore = heapAfterGc();
+        long heapBefore = Memory.heapAfterGc();
         try (ScriptProcess flood = ScriptProcess.start("short_connections.py", certificate.certificate().toString(),
                 certificate.key().toString(), Integer.toString(SHORT_CONNECTIONS), Integer.toString(PER_MINUTE))) {
             String[] done = flood.awaitLine("done ", Duration.ofSeconds(60)).split(" ");
@@ -175,7 +174,7 @@ class HostileTracedProcessesTest {
             });
         }
         Map<String, Long> after = counters();
-        assertThat(heapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(HEAP_GROWTH_BOUND);
+        assertThat(Memory.heapAfterGc() - heapBefore).as("heap growth in bytes").isLessThan(HEAP_GROWTH_BOUND);
         assertStillHealthy(before, after);
         try (SseCollector queries = subscribeToQueries()) {
             assertMarkersCaptured(queries);
@@ -243,10 +242,5 @@ class HostileTracedProcessesTest {
         return after.entrySet().stream().filter(entry -> !entry.getValue().equals(before.get(entry.getKey())))
                 .map(entry -> entry.getKey() + " " + (entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
                 .sorted().collect(Collectors.joining(", "));
-    }
-
-    private static long heapAfterGc() {
-        ManagementFactory.getMemoryMXBean().gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

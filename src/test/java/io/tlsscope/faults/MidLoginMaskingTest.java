@@ -2,7 +2,6 @@ package io.tlsscope.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -108,7 +106,7 @@ class MidLoginMaskingTest {
                 assertThat(login.client().awaitResult()).as(login.client().toString()).isEqualTo(login.marker());
             }
             for (Login login : logins) {
-                awaitBothEnds(sse, login, call -> call.contains(login.marker()), "its query");
+                LoginEvents.awaitBothEnds(sse, login.client(), call -> call.contains(login.marker()), "its query");
             }
             org.jboss.logging.Logger.getLogger("io.tlsscope.canary").debug("canary"); // the capture sees debug lines of the service
             assertThat(logLines.lines()).anyMatch(line -> line.contains("canary"));
@@ -118,7 +116,8 @@ class MidLoginMaskingTest {
 
             // the credentials went through masking (captured, blanked) rather than being lost
             for (Login login : logins) {
-                awaitBothEnds(sse, login, call -> credentialBlanked(call, login), "its credential, blanked");
+                LoginEvents.awaitBothEnds(sse, login.client(), call -> LoginEvents.credentialBlanked(call, login.postgres()),
+                        "its credential, blanked");
             }
             Await.until(Duration.ofSeconds(15), "the PostgreSQL statements decoded on the server side after the blanked logins", () ->
                     logins.stream().filter(Login::postgres).allMatch(login -> !sse.events(event -> "query".equals(event.path("type").asText())
@@ -127,34 +126,5 @@ class MidLoginMaskingTest {
         } finally {
             logins.forEach(login -> login.client().close());
         }
-    }
-
-    /**
-     * A call the client wrote whose captured bytes match, and the server's read of such a call on
-     * the same connection (the server's end is the client's destination).
-     */
-    private static void awaitBothEnds(SseCollector sse, Login login, java.util.function.Predicate<String> call, String what) {
-        Await.until(Duration.ofSeconds(15), () -> login.client() + ": " + what + ", written and read", () -> {
-            Optional<JsonNode> sent = sse.events(event -> event.path("pid").asLong() == login.client().pid()
-                    && "write".equals(event.path("direction").asText()) && call.test(SecretSearch.captured(event))).stream().findFirst();
-            if (sent.isEmpty()) {
-                return false;
-            }
-            String clientEnd = sent.get().at("/connection/source").asText();
-            return !sse.events(event -> "read".equals(event.path("direction").asText())
-                    && clientEnd.equals(event.at("/connection/destination").asText()) && call.test(SecretSearch.captured(event))).isEmpty();
-        });
-    }
-
-    /**
-     * PostgreSQL: a 'p' message (password, md5 answer or SASL response) whose body is blanked.
-     * MariaDB: the auth switch answer, header and all or (servers read headers first) its payload alone, blanked.
-     */
-    private static boolean credentialBlanked(String call, Login login) {
-        if (login.postgres()) {
-            return call.length() > 5 && call.charAt(0) == 'p' && call.substring(5).chars().allMatch(c -> c == '*');
-        }
-        String payload = call.length() > 4 && call.charAt(3) == 4 ? call.substring(4) : call;
-        return payload.length() >= 20 && payload.chars().allMatch(c -> c == '*');
     }
 }

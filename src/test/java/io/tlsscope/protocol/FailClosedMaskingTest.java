@@ -68,6 +68,26 @@ class FailClosedMaskingTest {
     }
 
     /**
+     * A MariaDB server whose records of a login's start were lost (ring buffer full) reads the
+     * client's auth switch answer as a 4-byte header and then the 20-byte native-password scramble:
+     * the header, the call after the gap, is blanked whole, and the scramble it announces must be
+     * blanked too. Found by faults.RingBufferFaultsTest: the scramble went out from the server's end.
+     */
+    @Test
+    void theBodyAnnouncedByAHeaderReadRightAfterLostCallsIsBlanked() {
+        ProtocolStage server = new ProtocolStage();
+        byte[] scramble = "scramble-of-20-bytes".getBytes(StandardCharsets.US_ASCII);
+        byte[] answer = mysqlPacket(4, scramble);
+        // calls 1 to 3 (the HandshakeResponse's header and payload, the auth switch request) were lost
+        TlsDataEvent header = call(4, Direction.READ, java.util.Arrays.copyOf(answer, 4));
+        TlsDataEvent payload = call(5, Direction.READ, java.util.Arrays.copyOfRange(answer, 4, answer.length));
+        server.accept(header);
+        server.accept(payload);
+        assertThat(text(payload)).doesNotContain("scramble");
+        assertThat(payload.data()).containsOnly(BodyMask.BLANK);
+    }
+
+    /**
      * A MySQL connection seen from its login and past it; then calls are lost, one of them a
      * COM_CHANGE_USER. The client's answer to the server's auth switch (the password in the clear)
      * comes at sequence 2 with nothing known to be in flight: the connection must be taken to be
