@@ -1,5 +1,7 @@
 package io.tlsscope.kernel;
 
+import java.util.Locale;
+
 /**
  * How the return probes read the bytes a TLS call moved out of the traced process's memory
  * (setting {@code tlsscope.tracer.user-memory-reads}).
@@ -33,6 +35,6 @@ public enum UserMemoryReads {
 
     /** The setting's spelling in properties and in the API. */
     public String settingValue() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
