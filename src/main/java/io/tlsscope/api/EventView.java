@@ -1,15 +1,18 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.tlsscope.events.LibraryRef;
 import io.tlsscope.host.HostIdentity;
 
 /**
  * JSON form of one captured plaintext chunk, as streamed on /api/v1/events. Field documentation:
  * schema TlsDataEvent in src/main/resources/META-INF/openapi.json (the stream is a Vert.x route, so
- * its OpenAPI description is written there; EventViewSchemaTest keeps the two in step).
+ * its OpenAPI description is written there; EventViewSchemaTest keeps the two in step). Written by
+ * {@link EventViewSerializer}; base64 holds the captured bytes, which JSON shows as base64 text.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonSerialize(using = EventViewSerializer.class)
 public record EventView(
         String type,
         String time,
@@ -38,7 +41,7 @@ public record EventView(
         int length,
         String text,
         Boolean textExact,
-        String base64) {
+        byte[] base64) {
 
     /** Source is the traced process's end of the connection. */
     public record ConnectionRef(String source, String destination) {

@@ -9,7 +9,6 @@ import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.QueryEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Base64;
 
 /** Turns captured events into their JSON form; everything it shows travels with the event, and the host it was captured on. */
 @ApplicationScoped
@@ -37,12 +36,13 @@ public class EventViews {
     public QueryView of(QueryEvent event) {
         ConnectionInfo connection = event.connection();
         TcpTuple tuple = connection.tuple();
-        return new QueryView("query", event.end().toString(), host,
+        String end = IsoInstant.format(event.end());
+        return new QueryView("query", end, host,
                 new QueryView.QueryConnection(connection.id(), connection.pid(), connection.comm(), connection.protocol(),
                         tuple == null ? null : TcpTuple.format(tuple.source()),
                         tuple == null ? null : TcpTuple.format(tuple.destination()),
                         connection.user(), connection.database(), connection.application()),
-                event.side(), event.command(), event.statement(), event.statementBytes(), event.parameters(), event.start().toString(), event.end().toString(),
+                event.side(), event.command(), event.statement(), event.statementBytes(), event.parameters(), IsoInstant.format(event.start()), end,
                 Duration.between(event.start(), event.end()).toNanos() / 1000, event.commandTag(), event.rows(), event.rowsPartial(),
                 event.responseBytesSkipped(), event.columns(), event.columnsPartial(),
                 event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
@@ -53,7 +53,7 @@ public class EventViews {
         PrintableText.Rendering text = PrintableText.of(event.data());
         return new EventView(
                 "tls-data",
-                event.time().toString(),
+                IsoInstant.format(event.time()),
                 host,
                 event.pid(),
                 event.tid(),
@@ -79,6 +79,6 @@ public class EventViews {
                 event.data().length,
                 text == null ? null : text.text(),
                 text == null ? null : text.exact(),
-                Base64.getEncoder().encodeToString(event.data()));
+                event.data());
     }
 }

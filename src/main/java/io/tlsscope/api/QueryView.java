@@ -1,15 +1,18 @@
 package io.tlsscope.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.tlsscope.host.HostIdentity;
 import io.tlsscope.protocol.QueryEvent;
 import java.util.List;
 
 /**
  * JSON form of one decoded statement, as streamed on /api/v1/events?type=query. Field
- * documentation: schema QueryEvent in src/main/resources/META-INF/openapi.json.
+ * documentation: schema QueryEvent in src/main/resources/META-INF/openapi.json. Written by
+ * {@link QueryViewSerializer}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonSerialize(using = QueryViewSerializer.class)
 public record QueryView(
         String type,
         String time,

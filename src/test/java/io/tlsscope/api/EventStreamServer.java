@@ -1,6 +1,8 @@
 package io.tlsscope.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -31,7 +33,7 @@ final class EventStreamServer implements AutoCloseable {
                 .withSources(new PropertiesConfigSource(settings, "test settings", 500))
                 .build().getConfigMapping(TlsscopeConfig.class);
         bus = new EventBus(config);
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = JsonMapper.builder().serializationInclusion(JsonInclude.Include.NON_NULL).build(); // as the service's
         EventJson events = new EventJson(new EventViews(new HostIdentity("4f1c5a0e9b2d4c6f8a1b3c5d7e9f0a2b", "test-host")), json);
         Router router = Router.router(vertx);
         new EventsRoute(bus, events, json, config).register(router);
