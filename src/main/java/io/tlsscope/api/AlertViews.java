@@ -14,7 +14,7 @@ final class AlertViews {
     static AlertView of(AlertEvent alert, Function<QueryEvent, QueryView> queries) {
         return new AlertView("alert", alert.id(), alert.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), alert.rule(),
                 alert.severity().jsonName(), alert.tags(), alert.description(), alert.host(), alert.key(), alert.count(),
-                alert.first().toString(), alert.last().toString(), alert.state(), alert.counter(), process(alert.client()),
+                IsoInstant.format(alert.first()), IsoInstant.format(alert.last()), alert.state(), alert.counter(), process(alert.client()),
                 process(alert.server()), alert.query() == null ? null : queries.apply(alert.query()));
     }
 

@@ -25,6 +25,9 @@ final class PrintableText {
         if (data.length == 0) {
             return new Rendering("", true);
         }
+        if (isAscii(data)) {
+            return ascii(data);
+        }
         try {
             String decoded = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -36,6 +39,32 @@ final class PrintableText {
         } catch (CharacterCodingException notUtf8) {
             // fall through to the byte-wise rendering
         }
+        return byteWise(data);
+    }
+
+    private static boolean isAscii(byte[] data) {
+        for (byte b : data) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * ASCII is valid UTF-8 decoding to the same characters, so the rendering is the same as the
+     * general path's, without decoding: exact when every byte is printable, else byte-wise.
+     */
+    private static Rendering ascii(byte[] data) {
+        for (byte b : data) {
+            if (!isPrintable(b)) {
+                return byteWise(data);
+            }
+        }
+        return new Rendering(new String(data, StandardCharsets.US_ASCII), true);
+    }
+
+    private static Rendering byteWise(byte[] data) {
         StringBuilder text = new StringBuilder(data.length);
         int printable = 0;
         for (byte b : data) {

@@ -49,6 +49,8 @@ final class SseConnection {
     /** The write queue is full; the drain handler goes on. Written on the event loop, read by the wake-up thread. */
     private volatile boolean waitingForDrain;
     private volatile boolean closed;
+    /** The last batch's length: the next starts at about that size, as growing a buffer by doubling copies it each time. */
+    private int lastBatchBytes = MAX_BATCH_BYTES / 8;
 
     /**
      * @param eventLoop the context of the connection's event loop (the request handler's)
@@ -156,8 +158,11 @@ final class SseConnection {
             if (next == null) {
                 break;
             }
-            batch = batch == null ? Buffer.buffer(MAX_BATCH_BYTES / 8) : batch;
+            batch = batch == null ? Buffer.buffer(lastBatchBytes + lastBatchBytes / 4) : batch;
             batch.appendBytes(ID).appendString(Long.toString(next.id())).appendBytes(DATA).appendBytes(json.of(next)).appendBytes(END);
+        }
+        if (batch != null) {
+            lastBatchBytes = Math.min(batch.length(), 2 * MAX_BATCH_BYTES);
         }
         return batch;
     }

@@ -32,4 +32,11 @@ class PrintableTextTest {
         }
         assertThat(PrintableText.of(binary)).isNull();
     }
+
+    @Test
+    void asciiWithAControlCharacterIsShownWithADot() {
+        PrintableText.Rendering rendering = PrintableText.of("BEGIN;\u0001COMMIT;\u007f".getBytes(StandardCharsets.US_ASCII));
+        assertThat(rendering.text()).isEqualTo("BEGIN;.COMMIT;.");
+        assertThat(rendering.exact()).isFalse();
+    }
 }

@@ -8,9 +8,12 @@ public enum Direction {
     READ(1);
 
     private final int value;
+    /** Made once: every streamed event names it. */
+    private final String jsonName;
 
     Direction(int value) {
         this.value = value;
+        this.jsonName = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The wire value. */
@@ -23,6 +26,6 @@ public enum Direction {
     }
 
     public String jsonName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return jsonName;
     }
 }

@@ -18,9 +18,12 @@ public enum FdMethod {
     GO_CONN(5);
 
     private final int value;
+    /** Made once: every streamed event names it. */
+    private final String jsonName;
 
     FdMethod(int value) {
         this.value = value;
+        this.jsonName = name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     public static FdMethod fromValue(int value) {
@@ -33,6 +36,6 @@ public enum FdMethod {
     }
 
     public String jsonName() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return jsonName;
     }
 }
