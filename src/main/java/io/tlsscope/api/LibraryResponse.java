@@ -15,6 +15,8 @@ import java.util.List;
  * @param kind         openssl, static-openssl or go
  * @param layoutSource detected, forced, scan or off
  * @param hooksEnabled false while an operator has switched this library's probes off (Go hooks)
+ * @param probesOff    why the library has no probes by an operator's choice: Go hooks switched off, or no
+ *                     process in scope uses it; absent when it is probed or attachError says why not
  * @param calls        SSL calls captured through this library's probes (received by the service)
  * @param bytes        plaintext bytes captured
  * @param kernelCalls  what the kernel counted of the calls through this library since it was attached:
@@ -22,7 +24,7 @@ import java.util.List;
  */
 public record LibraryResponse(int id, String device, long inode, List<String> paths, String kind, String family,
                               String version, String layout, String layoutSource, String layoutReason,
-                              List<Integer> pids, List<String> probes, boolean hooksEnabled, String attachError,
+                              List<Integer> pids, List<String> probes, boolean hooksEnabled, String probesOff, String attachError,
                               long calls, long bytes, LibraryCalls kernelCalls) {
 
     static LibraryResponse of(LibraryStatus status) {
@@ -33,6 +35,6 @@ public record LibraryResponse(int id, String device, long inode, List<String> pa
                 library.kind().jsonName(), attached == null ? null : attached.family(), attached == null ? null : attached.version(),
                 layout == null ? null : layout.layoutName(), layout == null ? null : layout.source().jsonName(),
                 layout == null ? null : layout.reason(), library.pids(), attached == null ? List.of() : attached.probes(),
-                library.hooksEnabled(), library.attachError(), status.traffic().calls(), status.traffic().bytes(), status.kernelCalls());
+                library.hooksEnabled(), library.probesOff(), library.attachError(), status.traffic().calls(), status.traffic().bytes(), status.kernelCalls());
     }
 }

@@ -235,7 +235,18 @@ public final class LibraryRegistry {
         LibraryAttacher.Attachment attachment = entry.attachment;
         published.put(entry.key, new LibrarySnapshot(entry.id, entry.key, entry.kind, List.copyOf(entry.paths),
                 List.copyOf(entry.pids), attachment == null ? null : attachment.library(), entry.attachError,
-                goHooks.wants(entry.key, entry.kind)));
+                goHooks.wants(entry.key, entry.kind), attachment == null && entry.attachError == null ? probesOff(entry) : null));
+    }
+
+    /** Why a library that did not fail has no probes, when an operator chose it: so that the API does not leave it a riddle. */
+    private String probesOff(Entry entry) {
+        if (!goHooks.wants(entry.key, entry.kind)) {
+            return "Go hooks are switched off for it";
+        }
+        if (!entry.pids.isEmpty() && entry.pids.stream().noneMatch(scope::includes)) {
+            return "no process in scope uses it (tlsscope.scope)";
+        }
+        return null;
     }
 
     /** Every known library as of the last change, by id; any thread. */

@@ -58,6 +58,7 @@ class GoHooksToggleTest {
 
             switchGoHooks("/" + inode, false).body("binaries.find { it.inode == " + inode + " }.enabled", equalTo(false));
             assertThat(given().get("/api/v1/libraries/" + inode).jsonPath().getList("probes")).isEmpty();
+            assertThat(given().get("/api/v1/libraries/" + inode).jsonPath().getString("probesOff")).isEqualTo("Go hooks are switched off for it");
             assertThat(BpfTool.uprobesOn(binary.toString())).as("after switching this binary off").isZero();
             switchGoHooks("/" + inode, true).body("binaries.find { it.inode == " + inode + " }.enabled", equalTo(true));
             assertThat(BpfTool.uprobesOn(binary.toString())).isEqualTo(probes);

@@ -107,12 +107,14 @@ class ScopeTest {
             Await.until(Duration.ofSeconds(20), "the private libssl known as used by python3", () ->
                     library(inode).map(found -> ((List<?>) found.get("pids")).contains((int) python.pid())).orElse(false));
             assertThat(library(inode).orElseThrow().get("probes")).as("no probes for an out-of-scope user").asList().isEmpty();
-            assertThat(library(inode).orElseThrow()).doesNotContainKey("attachError");
+            assertThat(library(inode).orElseThrow()).doesNotContainKey("attachError")
+                    .containsEntry("probesOff", "no process in scope uses it (tlsscope.scope)");
 
             String python3 = Path.of("/proc/" + python.pid() + "/exe").toRealPath().toString();
             putScope(Map.of("executables", List.of(POSTGRES, python3))).then().statusCode(200);
             assertThat(library(inode).orElseThrow().get("probes")).as("attached once its user is in scope").asList()
                     .contains("SSL_read", "SSL_write");
+            assertThat(library(inode).orElseThrow()).doesNotContainKey("probesOff");
         } finally {
             python.destroy();
         }
