@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -54,15 +55,20 @@ public class Tracer implements CounterSource {
     private volatile TracerState state = new TracerState(TracerState.Status.STARTING, "starting");
     /** Written under this object's lock by start/stop, read lock-free by request threads. */
     private volatile Running running;
+    /** The executables (by inode) of the scope the running kernel side has; under this object's lock. */
+    private Set<LibraryKey> appliedExecutables = Set.of();
+    private final ExecutableFollower executableFollower;
 
     public Tracer(TlsscopeConfig config, CapturePipeline pipeline, ScopeSettings scope) {
         this.config = config;
         this.pipeline = pipeline;
         this.scope = scope;
+        this.executableFollower = new ExecutableFollower(scope, this::followReplacedExecutables);
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
         stop();
+        executableFollower.close();
     }
 
     /** Starts tracing unless configuration disables it; the state says how it went. */
@@ -82,12 +88,13 @@ public class Tracer implements CounterSource {
                     config.capture().responseBudgetBytes(), config.capture().responseTailBytes(), config.tracer().userMemoryReads()));
             ResolvedScope inScope = scope.resolve();
             kernel.applyScope(inScope); // before any probe is attached
+            appliedExecutables = inScope.executables();
             GoHookPolicy goHooks = new GoHookPolicy(config.go().hooksEnabled());
             LibraryRegistry registry = new LibraryRegistry(kernel.attacher(), goHooks);
             registry.applyScope(ExecutableScopeFilter.of(inScope, PROC)); // empty yet: discovery has not started
             discovery = new Discovery(new ProcessScanner(PROC, self), registry, config.tracer().execRescanDelays(),
                     config.tracer().detachGrace(), kernel::processRecordsLost);
-            kernel.startReading(pipeline.recordsOf(new RunRecords(kernel, registry, discovery)));
+            kernel.startReading(pipeline.recordsOf(new RunRecords(kernel, registry, discovery, executableFollower)));
             running = new Running(kernel, registry, discovery, goHooks);
             long scanStart = System.nanoTime();
             int processes = discovery.scanAll();
@@ -108,7 +115,8 @@ public class Tracer implements CounterSource {
     }
 
     /** Where the records of one run come from and where its process events go. */
-    private record RunRecords(KernelSession kernel, LibraryRegistry registry, Discovery discovery) implements CapturePipeline.Run {
+    private record RunRecords(KernelSession kernel, LibraryRegistry registry, Discovery discovery, ExecutableFollower executables)
+            implements CapturePipeline.Run {
         @Override
         public void responseDirection(long connectionId, Direction response) {
             kernel.responseDirection(connectionId, response);
@@ -123,7 +131,10 @@ public class Tracer implements CounterSource {
         @Override
         public void processEvent(ProcessEvent event) {
             switch (event.kind()) {
-                case EXEC -> discovery.onExec(event.pid());
+                case EXEC -> {
+                    discovery.onExec(event.pid());
+                    executables.execSeen();
+                }
                 case EXIT -> discovery.onExit(event.pid());
                 case FORK -> discovery.onFork(event.parentPid(), event.pid());
                 case TLS_LIBRARY_MAPPED -> discovery.onTlsLibraryMapped(event.pid());
@@ -136,6 +147,7 @@ public class Tracer implements CounterSource {
         Running current = running;
         if (current != null) {
             current.kernel().applyScope(processes);
+            appliedExecutables = processes.executables();
             try {
                 current.discovery().onDiscoveryThread(() -> {
                     current.registry().applyScope(ExecutableScopeFilter.of(processes, PROC));
@@ -145,6 +157,32 @@ public class Tracer implements CounterSource {
                 throw new TracerControlException(TracerControlException.Reason.TRACER_DOWN, "the kernel filters by the new scope, "
                         + "but which libraries are attached could not follow it: " + refused.getMessage());
             }
+        }
+    }
+
+    /**
+     * Keeps a scope by executable on its paths through a package upgrade. The kernel and discovery
+     * match executables by inode, and an upgrade renames a new file over the path: the upgraded
+     * server, started from the new inode, would be out of scope until a restart or an operator's PUT.
+     * After an exec the paths are resolved again and a changed inode is applied as a scope change.
+     * Resolving under this lock orders it with an operator's change: whichever applies last applies
+     * the scope written last. A path missing mid-upgrade leaves the scope as it is until the next exec.
+     */
+    synchronized void followReplacedExecutables() {
+        if (running == null) {
+            return; // the next start resolves the paths afresh
+        }
+        ResolvedScope now;
+        try {
+            now = scope.resolve();
+        } catch (ScopeException missing) {
+            LOG.debugf("scope not re-resolved after an exec: %s", missing.getMessage());
+            return;
+        }
+        if (!now.executables().equals(appliedExecutables)) {
+            LOG.infof("scope: an executable it names was replaced on disk (an upgrade?); following the new file of %s",
+                    now.written().executables());
+            applyScope(now);
         }
     }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,35 @@ class ScopeTest {
             putScope(Map.of("executables", List.of(POSTGRES, python3))).then().statusCode(200);
             assertThat(library(inode).orElseThrow().get("probes")).as("attached once its user is in scope").asList()
                     .contains("SSL_read", "SSL_write");
+            assertThat(library(inode).orElseThrow()).doesNotContainKey("probesOff");
+        } finally {
+            python.destroy();
+        }
+    }
+
+    /**
+     * A package upgrade renames a new file over an executable the scope names, as dpkg does: a
+     * process started from the new file (another inode) is in scope without an operator's PUT, so its
+     * private libssl gets probes.
+     */
+    @Test
+    void anExecutableReplacedOnDiskStaysInScope(@TempDir Path directory) throws Exception {
+        Path python3 = Path.of("/usr/bin/python3").toRealPath();
+        Path executable = Files.copy(python3, directory.resolve("python3"), StandardCopyOption.COPY_ATTRIBUTES);
+        putScope(Map.of("executables", List.of(POSTGRES, executable.toString()))).then().statusCode(200);
+
+        Path upgrade = Files.copy(python3, directory.resolve("python3.dpkg-new"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(upgrade, executable, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Path libraries = Files.createDirectory(directory.resolve("lib"));
+        Path libssl = Files.copy(SYSTEM_LIBS.resolve("libssl.so.3"), libraries.resolve("libssl.so.3"));
+        Files.copy(SYSTEM_LIBS.resolve("libcrypto.so.3"), libraries.resolve("libcrypto.so.3"));
+        long inode = (Long) Files.getAttribute(libssl, "unix:ino");
+        Process python = new ProcessBuilder("/usr/bin/env", "LD_LIBRARY_PATH=" + libraries, executable.toString(), "-c",
+                "import ssl, sys; sys.stdin.read()").start();
+        try {
+            Await.until(Duration.ofSeconds(20), "the private libssl of the upgraded executable's process attached", () ->
+                    library(inode).map(found -> ((List<?>) found.get("pids")).contains((int) python.pid())
+                            && !((List<?>) found.get("probes")).isEmpty()).orElse(false));
             assertThat(library(inode).orElseThrow()).doesNotContainKey("probesOff");
         } finally {
             python.destroy();
