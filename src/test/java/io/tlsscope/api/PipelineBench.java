@@ -134,7 +134,7 @@ public final class PipelineBench {
             long receivedBefore = client == null ? 0 : client.received();
             while (System.nanoTime() < deadline) {
                 if (client != null && traffic.matching(type) - matchingBefore - (client.received() - receivedBefore) > WINDOW) {
-                    LockSupport.parkNanos(20_000);
+                    LockSupport.parkNanos(5_000_000); // as the ring-buffer reader, which polls every 5 ms: a wake-up costs CPU time too
                     continue;
                 }
                 traffic.feedRound();
@@ -207,9 +207,15 @@ public final class PipelineBench {
         }
     }
 
-    /** A real HTTP client of the event stream, counting the events it reads (each begins "id: " on a line of its own). */
+    /**
+     * A real HTTP client of the event stream, counting the events it reads (each begins "id: " on a
+     * line of its own). Made once the stream has opened: its subscription exists then, so every event
+     * fed after it is one the client must get (before, events fed while the request was on its way
+     * were counted as due and never came, and each phase ended with a 10 s wait for them).
+     */
     private static final class SseClient implements AutoCloseable {
         private static final byte[] EVENT_START = "\nid: ".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] OPENING = ": tlsscope event stream\n\n".getBytes(StandardCharsets.US_ASCII);
         private final Socket socket = new Socket();
         private final AtomicLong received = new AtomicLong();
         private final Thread thread;
@@ -218,12 +224,25 @@ public final class PipelineBench {
             socket.connect(new InetSocketAddress(LOOPBACK, port));
             socket.getOutputStream().write(("GET /api/v1/events?type=" + type + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
+            awaitOpening(socket.getInputStream());
             thread = Thread.ofPlatform().name("bench-sse-client").daemon().start(this::read);
+        }
+
+        /** Reads the response up to the stream's opening comment, byte by byte so that no event is read here. */
+        private static void awaitOpening(InputStream in) throws IOException {
+            int matched = 0;
+            while (matched < OPENING.length) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("the event stream closed before it opened");
+                }
+                matched = b == OPENING[matched] ? matched + 1 : b == OPENING[0] ? 1 : 0;
+            }
         }
 
         private void read() {
             byte[] buffer = new byte[1 << 16];
-            int matched = 0; // how much of EVENT_START the previous read ended with
+            int matched = 1; // the opening ended with a line end: the first event's "id: " follows it
             try (InputStream in = socket.getInputStream()) {
                 for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                     long events = 0;
