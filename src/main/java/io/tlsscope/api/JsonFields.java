@@ -36,13 +36,8 @@ final class JsonFields {
         out.writeNumber(value);
     }
 
-    static void number(JsonGenerator out, SerializableString name, Long value) throws IOException {
-        if (value != null) {
-            number(out, name, value.longValue());
-        }
-    }
-
-    static void number(JsonGenerator out, SerializableString name, Integer value) throws IOException {
+    /** A Long or Integer field; the view's whole numbers all fit a long. */
+    static void number(JsonGenerator out, SerializableString name, Number value) throws IOException {
         if (value != null) {
             number(out, name, value.longValue());
         }
