@@ -1,7 +1,9 @@
 package io.tlsscope.api;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -25,43 +27,30 @@ final class PrintableText {
         if (data.length == 0) {
             return new Rendering("", true);
         }
-        if (isAscii(data)) {
-            return ascii(data);
-        }
-        try {
-            String decoded = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data)).toString();
-            if (decoded.codePoints().allMatch(PrintableText::isPrintable)) {
-                return new Rendering(decoded, true);
-            }
-        } catch (CharacterCodingException notUtf8) {
-            // fall through to the byte-wise rendering
-        }
-        return byteWise(data);
-    }
-
-    private static boolean isAscii(byte[] data) {
+        boolean ascii = true;
         for (byte b : data) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * ASCII is valid UTF-8 decoding to the same characters, so the rendering is the same as the
-     * general path's, without decoding: exact when every byte is printable, else byte-wise.
-     */
-    private static Rendering ascii(byte[] data) {
-        for (byte b : data) {
-            if (!isPrintable(b)) {
+            if (b >= 0 && !isPrintable(b)) {
+                // a control character: whether the bytes decode as UTF-8 or not, the text is not exact
+                // (database protocols' length fields and terminators land here, so no decoder runs for them)
                 return byteWise(data);
             }
+            ascii &= b >= 0;
         }
-        return new Rendering(new String(data, StandardCharsets.US_ASCII), true);
+        if (ascii) {
+            return new Rendering(new String(data, StandardCharsets.US_ASCII), true);
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer decoded = CharBuffer.allocate(data.length); // UTF-8 never decodes to more chars than bytes
+        CoderResult result = decoder.decode(ByteBuffer.wrap(data), decoded, true); // a result, not a thrown exception per chunk
+        if (!result.isError() && !decoder.flush(decoded).isError()) {
+            String text = decoded.flip().toString();
+            if (text.codePoints().allMatch(PrintableText::isPrintable)) {
+                return new Rendering(text, true);
+            }
+        }
+        return byteWise(data);
     }
 
     private static Rendering byteWise(byte[] data) {
