@@ -403,8 +403,15 @@ public final class PgSession implements ProtocolSession {
     /** Whether a command tag ends in a row count. */
     private static boolean statesRows(String tag) {
         int space = tag.lastIndexOf(' ');
-        String last = tag.substring(space + 1);
-        return space > 0 && !last.isEmpty() && last.chars().allMatch(Character::isDigit);
+        if (space <= 0 || space == tag.length() - 1) {
+            return false;
+        }
+        for (int at = space + 1; at < tag.length(); at++) {
+            if (!Character.isDigit(tag.charAt(at))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void finish(Execution execution, Instant end, String transactionStatus) {

@@ -3,7 +3,6 @@ package io.tlsscope.protocol.postgres;
 import io.tlsscope.protocol.BodyMask;
 import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.MessageBody;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -89,7 +88,7 @@ final class PgStream {
             if (headerFilled < typeBytes + 4) {
                 continue;
             }
-            int length = ByteBuffer.wrap(header, typeBytes, 4).getInt();
+            int length = int32(header, typeBytes);
             char next = expectStartup ? 0 : (char) (header[0] & 0xFF);
             headerFilled = 0;
             if (length < 4 || length > MAX_MESSAGE) {
@@ -180,7 +179,7 @@ final class PgStream {
             char last = 0;
             while (position + 5 <= bytes.length) {
                 char next = (char) (bytes[position] & 0xFF);
-                int length = ByteBuffer.wrap(bytes, position + 1, 4).getInt();
+                int length = int32(bytes, position + 1);
                 if (BACKEND_TYPES.indexOf(next) < 0 || length < 4 || length > bytes.length - position - 1) {
                     break;
                 }
@@ -196,7 +195,7 @@ final class PgStream {
 
     private static boolean readyForQuery(byte[] bytes, int at) {
         char status = (char) bytes[at + 5];
-        return bytes[at] == 'Z' && ByteBuffer.wrap(bytes, at + 1, 4).getInt() == 5 && (status == 'I' || status == 'T' || status == 'E');
+        return bytes[at] == 'Z' && int32(bytes, at + 1) == 5 && (status == 'I' || status == 'T' || status == 'E');
     }
 
     /** Captured bytes were lost (a chunk or call dropped): what is buffered can no longer be framed. */
@@ -240,7 +239,12 @@ final class PgStream {
         if (call.length < 5 || !Character.isLetter((char) (call[0] & 0xFF))) {
             return false;
         }
-        int length = ByteBuffer.wrap(call, 1, 4).getInt();
+        int length = int32(call, 1);
         return length >= 4 && length <= MAX_MESSAGE;
+    }
+
+    /** The big-endian int32 at bytes[at...]: read in place, as this runs for every message header. */
+    static int int32(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
     }
 }
