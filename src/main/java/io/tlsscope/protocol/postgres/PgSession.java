@@ -55,6 +55,10 @@ public final class PgSession implements ProtocolSession {
     private long malformed;
     /** Between a startup message and AuthenticationOk: an ErrorResponse then is a failed login. */
     private Instant loginStarted;
+    /** When the call being walked returned: the time of each message it completes (handlers made once, not per call). */
+    private Instant callTime;
+    private final Consumer<PgStream.Message> frontendMessages = message -> onMessage(message, callTime, true);
+    private final Consumer<PgStream.Message> backendMessages = message -> onMessage(message, callTime, false);
 
     /** A prepared statement; statementBytes is its full length when only a prefix was captured, else null. */
     private record Statement(String text, List<Integer> parameterTypes, Long statementBytes) {
@@ -115,12 +119,14 @@ public final class PgSession implements ProtocolSession {
 
     @Override
     public void frontend(byte[] call, Instant time) {
-        frontend.add(call, message -> onMessage(message, time, true));
+        callTime = time;
+        frontend.add(call, frontendMessages);
     }
 
     @Override
     public void backend(byte[] call, Instant time) {
-        backend.add(call, message -> onMessage(message, time, false));
+        callTime = time;
+        backend.add(call, backendMessages);
     }
 
     @Override
@@ -200,7 +206,7 @@ public final class PgSession implements ProtocolSession {
             }
             return; // 'p' (password, SASL) is never kept
         }
-        ByteBuffer body = ByteBuffer.wrap(message.body());
+        ByteBuffer body = message.body();
         switch (message.type()) {
             case 0 -> {
                 if (startup(body)) {
@@ -317,7 +323,7 @@ public final class PgSession implements ProtocolSession {
             }
             return;
         }
-        ByteBuffer body = ByteBuffer.wrap(message.body());
+        ByteBuffer body = message.body();
         switch (message.type()) {
             case 'G', 'H', 'W' -> {
                 if (current != null) {

@@ -3,6 +3,7 @@ package io.tlsscope.protocol.postgres;
 import io.tlsscope.protocol.BodyMask;
 import io.tlsscope.protocol.KeptBytes;
 import io.tlsscope.protocol.MessageBody;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -24,11 +25,12 @@ final class PgStream {
     /**
      * A whole message.
      *
-     * @param body      its bytes, or null when not kept; a prefix when truncated
+     * @param body      its bytes, or null when not kept; a prefix when truncated. A view of the
+     *                  stream's own buffer, valid only while the message is handed over
      * @param length    the body length the header stated
      * @param truncated some of the body was not captured or not kept
      */
-    record Message(char type, byte[] body, long length, boolean truncated) {
+    record Message(char type, ByteBuffer body, long length, boolean truncated) {
     }
 
     /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
@@ -115,10 +117,11 @@ final class PgStream {
 
     private void emit(Consumer<Message> out) {
         inBody = false;
-        Message message = new Message(type, body.keptBytes(), body.length(), body.truncated());
+        Message message = new Message(type, body.keptView(), body.length(), body.truncated());
         // after Terminate, a process that reuses the SSL object's address starts a new connection
         expectStartup = frontend && type == 'X';
         out.accept(message);
+        body.handedOver();
     }
 
     /**
