@@ -182,6 +182,9 @@ public class ProtocolStage implements CounterSource {
         } else {
             session.release(); // state for one event only: identity unknown
         }
+        if (completed.isEmpty()) {
+            return List.of(); // most events complete no statement
+        }
         List<QueryEvent> done = List.copyOf(completed);
         completed.clear();
         queries.addAndGet(done.size());

@@ -385,7 +385,7 @@ public final class PgSession implements ProtocolSession {
             }
             case 'Z' -> {
                 authenticated();
-                String status = String.valueOf((char) body.get());
+                String status = transactionStatus((char) body.get());
                 if (simpleQuery != null) {
                     finish(simpleQuery, time, status);
                     simpleQuery = null;
@@ -399,6 +399,16 @@ public final class PgSession implements ProtocolSession {
                 // S, K, 1, 2, 3, n, t, c (CopyDone): nothing to pair
             }
         }
+    }
+
+    /** ReadyForQuery's status byte as text; the three the server sends are constants, not a String per statement. */
+    private static String transactionStatus(char status) {
+        return switch (status) {
+            case 'I' -> "I";
+            case 'T' -> "T";
+            case 'E' -> "E";
+            default -> String.valueOf(status);
+        };
     }
 
     /** The row count a command tag carries (INSERT 0 3, UPDATE 5, SELECT 2, ...), else the DataRows seen. */
