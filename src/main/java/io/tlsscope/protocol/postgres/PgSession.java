@@ -413,7 +413,7 @@ public final class PgSession implements ProtocolSession {
 
     /** The row count a command tag carries (INSERT 0 3, UPDATE 5, SELECT 2, ...), else the DataRows seen. */
     private static long affectedRows(String tag, Execution execution) {
-        return statesRows(tag) ? Long.parseLong(tag.substring(tag.lastIndexOf(' ') + 1)) : execution.rows;
+        return statesRows(tag) ? Long.parseLong(tag, tag.lastIndexOf(' ') + 1, tag.length(), 10) : execution.rows;
     }
 
     /** Whether a command tag ends in a row count. */

@@ -23,14 +23,42 @@ import java.util.function.Consumer;
  */
 final class PgStream {
     /**
-     * A whole message.
-     *
-     * @param body      its bytes, or null when not kept; a prefix when truncated. A view of the
-     *                  stream's own buffer, valid only while the message is handed over
-     * @param length    the body length the header stated
-     * @param truncated some of the body was not captured or not kept
+     * The whole message being handed over. One per stream, filled in for each message: a call
+     * completes several, and none is kept past its handover (the body is a view of the stream's
+     * own buffer anyway).
      */
-    record Message(char type, ByteBuffer body, long length, boolean truncated) {
+    static final class Message {
+        private char type;
+        private ByteBuffer body;
+        private long length;
+        private boolean truncated;
+
+        private Message set(char messageType, ByteBuffer messageBody, long statedLength, boolean cut) {
+            type = messageType;
+            body = messageBody;
+            length = statedLength;
+            truncated = cut;
+            return this;
+        }
+
+        char type() {
+            return type;
+        }
+
+        /** Its bytes, or null when not kept; a prefix when truncated. Valid only while the message is handed over. */
+        ByteBuffer body() {
+            return body;
+        }
+
+        /** The body length the header stated. */
+        long length() {
+            return length;
+        }
+
+        /** Whether some of the body was not captured or not kept. */
+        boolean truncated() {
+            return truncated;
+        }
     }
 
     /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
@@ -41,6 +69,7 @@ final class PgStream {
     private final boolean frontend;
     private final byte[] header = new byte[5];
     private final MessageBody body;
+    private final Message handedOver = new Message();
     private int headerFilled;
     private boolean inBody;
     private char type;
@@ -117,7 +146,7 @@ final class PgStream {
 
     private void emit(Consumer<Message> out) {
         inBody = false;
-        Message message = new Message(type, body.keptView(), body.length(), body.truncated());
+        Message message = handedOver.set(type, body.keptView(), body.length(), body.truncated());
         // after Terminate, a process that reuses the SSL object's address starts a new connection
         expectStartup = frontend && type == 'X';
         out.accept(message);
