@@ -77,7 +77,8 @@ public final class PgSession implements ProtocolSession {
         boolean rowsSeen;
         String sqlState;
         String error;
-        final List<String> notices = new ArrayList<>();
+        /** Made at the first notice: most statements have none, and two Executions are made per extended-protocol statement. */
+        List<String> notices;
         List<String> columns;
         /** Whether the RowDescription was cut short by the response budget. */
         boolean columnsPartial;
@@ -345,6 +346,9 @@ public final class PgSession implements ProtocolSession {
             case 'N' -> {
                 Map<Character, String> fields = errorFields(body);
                 if (current != null) {
+                    if (current.notices == null) {
+                        current.notices = new ArrayList<>();
+                    }
                     current.notices.add(fields.getOrDefault('V', fields.get('S')) + " " + fields.get('C') + ": " + fields.get('M'));
                 }
             }
@@ -439,7 +443,7 @@ public final class PgSession implements ProtocolSession {
                 execution.start, end, failed ? null : execution.tag,
                 failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
                 execution.sqlState, null, execution.error, transactionStatus,
-                execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
+                execution.notices == null ? null : List.copyOf(execution.notices),
                 execution.copyDirection == null ? null
                         : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
                 execution.columns, execution.statementBytes,
