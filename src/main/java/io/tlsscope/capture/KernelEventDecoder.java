@@ -92,7 +92,7 @@ public final class KernelEventDecoder {
 
     /** Decodes one record; never throws. */
     public Decoded decode(ByteBuffer record) {
-        // read with absolute getters only: a record already in native order (the ring-buffer reader's) needs no copy
+        // read with absolute getters only, so a record already in native order (the ring-buffer reader's) is read as it is
         ByteBuffer buffer = record.order() == ByteOrder.nativeOrder() ? record : record.duplicate().order(ByteOrder.nativeOrder());
         if (buffer.remaining() < Integer.BYTES) {
             return new Rejected("record of " + buffer.remaining() + " bytes has no type");

@@ -276,7 +276,7 @@ final class PgStream {
     }
 
     /** The big-endian int32 at bytes[at...]: read in place, as this runs for every message header. */
-    static int int32(byte[] bytes, int at) {
+    private static int int32(byte[] bytes, int at) {
         return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
     }
 }
