@@ -14,13 +14,8 @@ import io.tlsscope.events.TlsDataEvent;
 import io.tlsscope.openssl.OpenSslLayout;
 import io.tlsscope.openssl.OpenSslLayouts;
 import io.tlsscope.process.ContainerIds;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -50,10 +45,6 @@ public final class KernelEventDecoder {
     private static final int COMM = (int) tlsDataOffset("comm");
     private static final int LAYOUT = (int) tlsDataOffset("layout");
     private static final int TUPLE = (int) tlsDataOffset("tuple");
-    private static final int TUPLE_SOURCE_PORT = TUPLE + KernelAbi.tupleOffset("source_port");
-    private static final int TUPLE_DESTINATION_PORT = TUPLE + KernelAbi.tupleOffset("destination_port");
-    private static final int TUPLE_SOURCE_ADDRESS = TUPLE + KernelAbi.tupleOffset("source_address");
-    private static final int TUPLE_DESTINATION_ADDRESS = TUPLE + KernelAbi.tupleOffset("destination_address");
     private static final int PROCESS_PID = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("pid"));
     private static final int PROCESS_COMM = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("comm"));
     private static final int PROCESS_PARENT = (int) KernelAbi.PROCESS_EVENT.byteOffset(groupElement("parent_pid"));
@@ -62,12 +53,12 @@ public final class KernelEventDecoder {
     private static final int CLOSED_ID = (int) KernelAbi.CONNECTION_EVENT.byteOffset(groupElement("connection_id"));
     private static final int CLOSED_RECORD = (int) KernelAbi.CONNECTION_EVENT.byteSize();
     private static final int PROCESS_RECORD = (int) KernelAbi.PROCESS_EVENT.byteSize();
-    private static final int AF_INET = 2;
-    private static final int AF_INET6 = 10;
 
     private final MonotonicClock clock;
     private final IntFunction<LibraryRef> libraries;
     private final ContainerIds containers;
+    private final CommNames commNames = new CommNames();
+    private final TcpTuples tuples = new TcpTuples();
 
     /**
      * @param libraries the inode behind a library id (the probe's attach cookie)
@@ -101,7 +92,8 @@ public final class KernelEventDecoder {
 
     /** Decodes one record; never throws. */
     public Decoded decode(ByteBuffer record) {
-        ByteBuffer buffer = record.duplicate().order(ByteOrder.nativeOrder());
+        // read with absolute getters only, so a record already in native order (the ring-buffer reader's) is read as it is
+        ByteBuffer buffer = record.order() == ByteOrder.nativeOrder() ? record : record.duplicate().order(ByteOrder.nativeOrder());
         if (buffer.remaining() < Integer.BYTES) {
             return new Rejected("record of " + buffer.remaining() + " bytes has no type");
         }
@@ -136,13 +128,13 @@ public final class KernelEventDecoder {
         int pid = buffer.getInt(PID);
         int tid = buffer.getInt(TID);
         long cgroup = buffer.getLong(CGROUP);
-        TcpTuple tuple = (flags & KernelAbi.FLAG_TUPLE_VALID) != 0 ? tuple(buffer) : null;
+        TcpTuple tuple = (flags & KernelAbi.FLAG_TUPLE_VALID) != 0 ? tuples.at(buffer, TUPLE) : null;
         return new Data(new TlsDataEvent(
                 clock.toInstant(buffer.getLong(TIMESTAMP)),
                 tid + ":" + Long.toUnsignedString(buffer.getLong(CALL_START)),
                 pid,
                 tid,
-                comm(buffer, COMM),
+                commNames.at(buffer, COMM),
                 Direction.fromValue(buffer.get(DIRECTION)),
                 SslFunction.fromValue(buffer.get(FUNCTION)),
                 libraries.apply(buffer.getInt(LIBRARY)),
@@ -167,7 +159,7 @@ public final class KernelEventDecoder {
         if (buffer.remaining() < PROCESS_RECORD) {
             return new Rejected("process record of " + buffer.remaining() + " bytes, expected " + PROCESS_RECORD);
         }
-        return new Process(new ProcessEvent(kind, buffer.getInt(PROCESS_PID), buffer.getInt(PROCESS_PARENT), comm(buffer, PROCESS_COMM)));
+        return new Process(new ProcessEvent(kind, buffer.getInt(PROCESS_PID), buffer.getInt(PROCESS_PARENT), commNames.at(buffer, PROCESS_COMM)));
     }
 
     /** The layout-table index the kernel used, as the layout's name. */
@@ -175,36 +167,5 @@ public final class KernelEventDecoder {
         int layout = Byte.toUnsignedInt(buffer.get(LAYOUT));
         return layout == KernelAbi.LAYOUT_NONE ? null
                 : OpenSslLayouts.builtIn().atIndex(layout).map(OpenSslLayout::name).orElse(null);
-    }
-
-    /** Reads a struct tlsscope_tuple at TUPLE: family, ports in host order, then the addresses. */
-    private static TcpTuple tuple(ByteBuffer buffer) {
-        int family = Short.toUnsignedInt(buffer.getShort(TUPLE));
-        int sourcePort = Short.toUnsignedInt(buffer.getShort(TUPLE_SOURCE_PORT));
-        int destinationPort = Short.toUnsignedInt(buffer.getShort(TUPLE_DESTINATION_PORT));
-        int addressLength = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
-        if (addressLength == 0) {
-            return null;
-        }
-        byte[] source = new byte[addressLength];
-        byte[] destination = new byte[addressLength];
-        buffer.get(TUPLE_SOURCE_ADDRESS, source);
-        buffer.get(TUPLE_DESTINATION_ADDRESS, destination);
-        try {
-            return new TcpTuple(new InetSocketAddress(InetAddress.getByAddress(source), sourcePort),
-                    new InetSocketAddress(InetAddress.getByAddress(destination), destinationPort));
-        } catch (UnknownHostException impossible) {
-            throw new IllegalStateException("address of length " + addressLength + " rejected", impossible);
-        }
-    }
-
-    private static String comm(ByteBuffer buffer, int offset) {
-        byte[] bytes = new byte[KernelAbi.COMM_LEN];
-        buffer.get(offset, bytes);
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(Arrays.copyOf(bytes, end), StandardCharsets.UTF_8);
     }
 }

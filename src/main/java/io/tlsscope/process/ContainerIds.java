@@ -22,6 +22,15 @@ public final class ContainerIds {
 
     private final Path procRoot;
     private final ConcurrentMap<Long, Optional<String>> byCgroup = new ConcurrentHashMap<>();
+    /**
+     * The answer last given from the map: records come in runs from one cgroup, and these skip the
+     * map lookup (and boxing the key). Immutable, so a racing reader sees a whole answer or the
+     * one before.
+     */
+    private Remembered last;
+
+    private record Remembered(long cgroupId, Optional<String> answer) {
+    }
 
     public ContainerIds(Path procRoot) {
         this.procRoot = procRoot;
@@ -29,8 +38,13 @@ public final class ContainerIds {
 
     /** The container id of pid's cgroup cgroupId; empty when it is in no container or pid is gone. */
     public Optional<String> of(int pid, long cgroupId) {
+        Remembered recent = last;
+        if (recent != null && recent.cgroupId() == cgroupId) {
+            return recent.answer();
+        }
         Optional<String> known = byCgroup.get(cgroupId);
         if (known != null) {
+            last = new Remembered(cgroupId, known);
             return known;
         }
         Optional<List<String>> lines = cgroupLines(pid);
@@ -40,6 +54,7 @@ public final class ContainerIds {
         Optional<String> answer = fromCgroupFile(lines.get());
         if (byCgroup.size() >= MAX_REMEMBERED) {
             byCgroup.clear();
+            last = null;
         }
         byCgroup.put(cgroupId, answer);
         return answer;

@@ -1,5 +1,6 @@
 package io.tlsscope.protocol;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,8 @@ public final class MessageBody {
     private final int keepLimit;
     private final KeptBytes budget;
     private byte[] kept = new byte[0];
+    /** A reader's view of {@link #kept}, made again only when the array is replaced. */
+    private ByteBuffer view = ByteBuffer.wrap(kept);
     private int keptLength;
     private boolean keep;
     private long length;
@@ -129,6 +132,28 @@ public final class MessageBody {
             forgetArray();
         }
         return bytes;
+    }
+
+    /**
+     * The kept bytes as a buffer over this body's own array (no copy), or null when the body was
+     * not kept: for a decoder that reads the whole body while it is handed over and keeps none of
+     * its bytes. Valid until {@link #handedOver()}.
+     */
+    public ByteBuffer keptView() {
+        if (!keep) {
+            return null;
+        }
+        if (view.array() != kept) {
+            view = ByteBuffer.wrap(kept);
+        }
+        return view.clear().limit(keptLength);
+    }
+
+    /** The view's reader is done: a large array goes back to the budget (a small one is kept for the next body). */
+    public void handedOver() {
+        if (kept.length > SMALL) {
+            forgetArray();
+        }
     }
 
     /** Bytes of an array of this length the budget pays for. */

@@ -101,6 +101,8 @@ public class ProtocolStage implements CounterSource {
         /** Bytes of the current call captured so far, per direction: where a tail's skipped bytes begin. */
         final long[] capturedInCall = new long[2];
         final UnrecognisedMask unrecognised = new UnrecognisedMask();
+        /** What {@link #databases} holds for it: put again only when the session's knowledge changed (a login). */
+        ConnectionInfo published;
 
         Connection(int pid) {
             this.pid = pid;
@@ -176,14 +178,24 @@ public class ProtocolStage implements CounterSource {
         }
         desyncs.addAndGet(session.desyncs() - desyncsBefore);
         if (key != 0) {
-            databases.put(key, session.connection());
+            publish(key, connection, session.connection());
         } else {
             session.release(); // state for one event only: identity unknown
+        }
+        if (completed.isEmpty()) {
+            return List.of(); // most events complete no statement
         }
         List<QueryEvent> done = List.copyOf(completed);
         completed.clear();
         queries.addAndGet(done.size());
         return done;
+    }
+
+    private void publish(long key, Connection connection, ConnectionInfo info) {
+        if (connection.published != info) {
+            databases.put(key, info);
+            connection.published = info;
+        }
     }
 
     /**

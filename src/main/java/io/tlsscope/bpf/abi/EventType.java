@@ -9,6 +9,9 @@ public enum EventType {
     PROCESS_FORK(5),
     CONNECTION_CLOSED(6);
 
+    /** values() copies its array on every call, and this is looked up per ring-buffer record. */
+    private static final EventType[] ALL = values();
+
     private final int value;
 
     EventType(int value) {
@@ -21,7 +24,7 @@ public enum EventType {
 
     /** The type with this wire value, or null for a value this build does not know. */
     public static EventType fromValue(int value) {
-        for (EventType type : values()) {
+        for (EventType type : ALL) {
             if (type.value == value) {
                 return type;
             }

@@ -17,6 +17,9 @@ public enum FdMethod {
     /** Go: the tls.Conn's net.Conn -> netFD -> poll.FD.Sysfd with the build's offsets, validated. */
     GO_CONN(5);
 
+    /** values() copies its array on every call, and this is looked up per ring-buffer record. */
+    private static final FdMethod[] ALL = values();
+
     private final int value;
     /** Made once: every streamed event names it. */
     private final String jsonName;
@@ -27,7 +30,7 @@ public enum FdMethod {
     }
 
     public static FdMethod fromValue(int value) {
-        for (FdMethod method : values()) {
+        for (FdMethod method : ALL) {
             if (method.value == value) {
                 return method;
             }

@@ -9,6 +9,9 @@ public enum SslFunction {
     GO_WRITE(4, "crypto/tls.(*Conn).Write"),
     GO_READ(5, "crypto/tls.(*Conn).Read");
 
+    /** values() copies its array on every call, and this is looked up per ring-buffer record. */
+    private static final SslFunction[] ALL = values();
+
     private final int value;
     private final String symbol;
 
@@ -23,7 +26,7 @@ public enum SslFunction {
     }
 
     public static SslFunction fromValue(int value) {
-        for (SslFunction function : values()) {
+        for (SslFunction function : ALL) {
             if (function.value == value) {
                 return function;
             }

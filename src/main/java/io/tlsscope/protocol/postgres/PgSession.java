@@ -55,6 +55,10 @@ public final class PgSession implements ProtocolSession {
     private long malformed;
     /** Between a startup message and AuthenticationOk: an ErrorResponse then is a failed login. */
     private Instant loginStarted;
+    /** When the call being walked returned: the time of each message it completes (handlers made once, not per call). */
+    private Instant callTime;
+    private final Consumer<PgStream.Message> frontendMessages = message -> onMessage(message, callTime, true);
+    private final Consumer<PgStream.Message> backendMessages = message -> onMessage(message, callTime, false);
 
     /** A prepared statement; statementBytes is its full length when only a prefix was captured, else null. */
     private record Statement(String text, List<Integer> parameterTypes, Long statementBytes) {
@@ -73,7 +77,8 @@ public final class PgSession implements ProtocolSession {
         boolean rowsSeen;
         String sqlState;
         String error;
-        final List<String> notices = new ArrayList<>();
+        /** Made at the first notice: most statements have none, and two Executions are made per extended-protocol statement. */
+        List<String> notices;
         List<String> columns;
         /** Whether the RowDescription was cut short by the response budget. */
         boolean columnsPartial;
@@ -115,12 +120,14 @@ public final class PgSession implements ProtocolSession {
 
     @Override
     public void frontend(byte[] call, Instant time) {
-        frontend.add(call, message -> onMessage(message, time, true));
+        callTime = time;
+        frontend.add(call, frontendMessages);
     }
 
     @Override
     public void backend(byte[] call, Instant time) {
-        backend.add(call, message -> onMessage(message, time, false));
+        callTime = time;
+        backend.add(call, backendMessages);
     }
 
     @Override
@@ -200,7 +207,7 @@ public final class PgSession implements ProtocolSession {
             }
             return; // 'p' (password, SASL) is never kept
         }
-        ByteBuffer body = ByteBuffer.wrap(message.body());
+        ByteBuffer body = message.body();
         switch (message.type()) {
             case 0 -> {
                 if (startup(body)) {
@@ -317,7 +324,7 @@ public final class PgSession implements ProtocolSession {
             }
             return;
         }
-        ByteBuffer body = ByteBuffer.wrap(message.body());
+        ByteBuffer body = message.body();
         switch (message.type()) {
             case 'G', 'H', 'W' -> {
                 if (current != null) {
@@ -339,6 +346,9 @@ public final class PgSession implements ProtocolSession {
             case 'N' -> {
                 Map<Character, String> fields = errorFields(body);
                 if (current != null) {
+                    if (current.notices == null) {
+                        current.notices = new ArrayList<>();
+                    }
                     current.notices.add(fields.getOrDefault('V', fields.get('S')) + " " + fields.get('C') + ": " + fields.get('M'));
                 }
             }
@@ -379,7 +389,7 @@ public final class PgSession implements ProtocolSession {
             }
             case 'Z' -> {
                 authenticated();
-                String status = String.valueOf((char) body.get());
+                String status = transactionStatus((char) body.get());
                 if (simpleQuery != null) {
                     finish(simpleQuery, time, status);
                     simpleQuery = null;
@@ -395,16 +405,33 @@ public final class PgSession implements ProtocolSession {
         }
     }
 
+    /** ReadyForQuery's status byte as text; the three the server sends are constants, not a String per statement. */
+    private static String transactionStatus(char status) {
+        return switch (status) {
+            case 'I' -> "I";
+            case 'T' -> "T";
+            case 'E' -> "E";
+            default -> String.valueOf(status);
+        };
+    }
+
     /** The row count a command tag carries (INSERT 0 3, UPDATE 5, SELECT 2, ...), else the DataRows seen. */
     private static long affectedRows(String tag, Execution execution) {
-        return statesRows(tag) ? Long.parseLong(tag.substring(tag.lastIndexOf(' ') + 1)) : execution.rows;
+        return statesRows(tag) ? Long.parseLong(tag, tag.lastIndexOf(' ') + 1, tag.length(), 10) : execution.rows;
     }
 
     /** Whether a command tag ends in a row count. */
     private static boolean statesRows(String tag) {
         int space = tag.lastIndexOf(' ');
-        String last = tag.substring(space + 1);
-        return space > 0 && !last.isEmpty() && last.chars().allMatch(Character::isDigit);
+        if (space <= 0 || space == tag.length() - 1) {
+            return false;
+        }
+        for (int at = space + 1; at < tag.length(); at++) {
+            if (!Character.isDigit(tag.charAt(at))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void finish(Execution execution, Instant end, String transactionStatus) {
@@ -416,7 +443,7 @@ public final class PgSession implements ProtocolSession {
                 execution.start, end, failed ? null : execution.tag,
                 failed ? null : (execution.tag != null || execution.rowsSeen ? execution.rows : null),
                 execution.sqlState, null, execution.error, transactionStatus,
-                execution.notices.isEmpty() ? null : List.copyOf(execution.notices),
+                execution.notices == null ? null : List.copyOf(execution.notices),
                 execution.copyDirection == null ? null
                         : new QueryEvent.CopySummary(execution.copyDirection, execution.copyMessages, execution.copyBytes),
                 execution.columns, execution.statementBytes,

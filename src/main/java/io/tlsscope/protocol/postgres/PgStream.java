@@ -23,13 +23,42 @@ import java.util.function.Consumer;
  */
 final class PgStream {
     /**
-     * A whole message.
-     *
-     * @param body      its bytes, or null when not kept; a prefix when truncated
-     * @param length    the body length the header stated
-     * @param truncated some of the body was not captured or not kept
+     * The whole message being handed over. One per stream, filled in for each message: a call
+     * completes several, and none is kept past its handover (the body is a view of the stream's
+     * own buffer anyway).
      */
-    record Message(char type, byte[] body, long length, boolean truncated) {
+    static final class Message {
+        private char type;
+        private ByteBuffer body;
+        private long length;
+        private boolean truncated;
+
+        private Message set(char messageType, ByteBuffer messageBody, long statedLength, boolean cut) {
+            type = messageType;
+            body = messageBody;
+            length = statedLength;
+            truncated = cut;
+            return this;
+        }
+
+        char type() {
+            return type;
+        }
+
+        /** Its bytes, or null when not kept; a prefix when truncated. Valid only while the message is handed over. */
+        ByteBuffer body() {
+            return body;
+        }
+
+        /** The body length the header stated. */
+        long length() {
+            return length;
+        }
+
+        /** Whether some of the body was not captured or not kept. */
+        boolean truncated() {
+            return truncated;
+        }
     }
 
     /** Largest message accepted; PostgreSQL's own limit for most messages is 1 GB, statements are far smaller. */
@@ -40,6 +69,7 @@ final class PgStream {
     private final boolean frontend;
     private final byte[] header = new byte[5];
     private final MessageBody body;
+    private final Message handedOver = new Message();
     private int headerFilled;
     private boolean inBody;
     private char type;
@@ -89,7 +119,7 @@ final class PgStream {
             if (headerFilled < typeBytes + 4) {
                 continue;
             }
-            int length = ByteBuffer.wrap(header, typeBytes, 4).getInt();
+            int length = int32(header, typeBytes);
             char next = expectStartup ? 0 : (char) (header[0] & 0xFF);
             headerFilled = 0;
             if (length < 4 || length > MAX_MESSAGE) {
@@ -116,10 +146,11 @@ final class PgStream {
 
     private void emit(Consumer<Message> out) {
         inBody = false;
-        Message message = new Message(type, body.keptBytes(), body.length(), body.truncated());
+        Message message = handedOver.set(type, body.keptView(), body.length(), body.truncated());
         // after Terminate, a process that reuses the SSL object's address starts a new connection
         expectStartup = frontend && type == 'X';
         out.accept(message);
+        body.handedOver();
     }
 
     /**
@@ -180,7 +211,7 @@ final class PgStream {
             char last = 0;
             while (position + 5 <= bytes.length) {
                 char next = (char) (bytes[position] & 0xFF);
-                int length = ByteBuffer.wrap(bytes, position + 1, 4).getInt();
+                int length = int32(bytes, position + 1);
                 if (BACKEND_TYPES.indexOf(next) < 0 || length < 4 || length > bytes.length - position - 1) {
                     break;
                 }
@@ -196,7 +227,7 @@ final class PgStream {
 
     private static boolean readyForQuery(byte[] bytes, int at) {
         char status = (char) bytes[at + 5];
-        return bytes[at] == 'Z' && ByteBuffer.wrap(bytes, at + 1, 4).getInt() == 5 && (status == 'I' || status == 'T' || status == 'E');
+        return bytes[at] == 'Z' && int32(bytes, at + 1) == 5 && (status == 'I' || status == 'T' || status == 'E');
     }
 
     /** Captured bytes were lost (a chunk or call dropped): what is buffered can no longer be framed. */
@@ -240,7 +271,12 @@ final class PgStream {
         if (call.length < 5 || !Character.isLetter((char) (call[0] & 0xFF))) {
             return false;
         }
-        int length = ByteBuffer.wrap(call, 1, 4).getInt();
+        int length = int32(call, 1);
         return length >= 4 && length <= MAX_MESSAGE;
+    }
+
+    /** The big-endian int32 at bytes[at...]: read in place, as this runs for every message header. */
+    private static int int32(byte[] bytes, int at) {
+        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
     }
 }
