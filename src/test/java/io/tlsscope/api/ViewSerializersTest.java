@@ -108,6 +108,23 @@ class ViewSerializersTest {
         }
     }
 
+    @Test
+    void theStreamsRenderingsAreTheMappersOneAfterAnother() throws Exception {
+        EventJson rendering = new EventJson(VIEWS, SERVICE);
+        List<io.tlsscope.events.StreamEvent> events = new ArrayList<>();
+        int variant = 0;
+        for (RecordedCalls.Call call : RecordedCalls.load("pg/psql-client")) {
+            events.add(raw(call.data(), call.write(), variant++));
+            events.add(everyField());
+        }
+        long id = 0;
+        for (io.tlsscope.events.StreamEvent event : events) {
+            byte[] json = rendering.of(new io.tlsscope.events.Sequenced(++id, event));
+            assertThat(new String(json, java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(SERVICE.writeValueAsString(VIEWS.of(event)));
+        }
+    }
+
     /** A statement with every optional field present, texts that need escaping, and a null in a list. */
     private static QueryEvent everyField() {
         return new QueryEvent(new ConnectionInfo(9, 1, "app \"x\"", tuple(), "postgresql", "bob", "db", "app"), "client", "query",
