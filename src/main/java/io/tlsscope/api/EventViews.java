@@ -8,13 +8,11 @@ import io.tlsscope.host.HostIdentity;
 import io.tlsscope.protocol.ConnectionInfo;
 import io.tlsscope.protocol.QueryEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Turns captured events into their JSON form; everything it shows travels with the event, and the host it was captured on. */
 @ApplicationScoped
 public class EventViews {
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private final HostIdentity host;
 
     public EventViews(HostIdentity host) {
@@ -50,20 +48,6 @@ public class EventViews {
                 event.sqlState(), event.errorCode(), event.error(), event.transactionStatus(), event.notices(), event.copy());
     }
 
-    /** "0x" and the lowercase hex digits, as "0x" + Long.toHexString writes it, in one string instead of two. */
-    static String hexAddress(long address) {
-        int digits = Math.max(1, (Long.SIZE - Long.numberOfLeadingZeros(address) + 3) / 4);
-        byte[] text = new byte[2 + digits];
-        text[0] = '0';
-        text[1] = 'x';
-        long rest = address;
-        for (int i = text.length - 1; i >= 2; i--) {
-            text[i] = HEX_DIGITS[(int) (rest & 0xf)];
-            rest >>>= 4;
-        }
-        return new String(text, StandardCharsets.ISO_8859_1);
-    }
-
     public EventView of(TlsDataEvent event) {
         TcpTuple tuple = event.tuple();
         PrintableText.Rendering text = PrintableText.of(event.data());
@@ -77,7 +61,7 @@ public class EventViews {
                 event.direction().jsonName(),
                 event.function().symbol(),
                 event.library(),
-                hexAddress(event.ssl()),
+                "0x" + Long.toHexString(event.ssl()),
                 event.connectionId(),
                 event.fd(),
                 event.fdMethod().jsonName(),

@@ -46,18 +46,6 @@ class ViewSerializersTest {
     private static final Instant TIME = Instant.parse("2026-12-02T10:15:30.123456789Z");
 
     @Test
-    void sslAddressesAsLongToHexStringWritesThem() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
-        for (long address : new long[] {0, 1, 0xf, 0x10, 0x55fc5d296120L, -1, Long.MIN_VALUE}) {
-            assertThat(EventViews.hexAddress(address)).isEqualTo("0x" + Long.toHexString(address));
-        }
-        for (int i = 0; i < 10_000; i++) {
-            long address = random.nextLong() >>> random.nextInt(64);
-            assertThat(EventViews.hexAddress(address)).isEqualTo("0x" + Long.toHexString(address));
-        }
-    }
-
-    @Test
     void theReferenceIsJacksonsOwnSerializer() throws Exception {
         assertThat(SERVICE.getSerializerProviderInstance().findValueSerializer(EventView.class)).isInstanceOf(EventViewSerializer.class);
         assertThat(REFERENCE.getSerializerProviderInstance().findValueSerializer(EventView.class)).isNotInstanceOf(EventViewSerializer.class);
