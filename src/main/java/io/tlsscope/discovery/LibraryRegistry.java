@@ -183,8 +183,19 @@ public final class LibraryRegistry {
 
     /** Probes for a library that an operator wants probed (Go hooks) and that a process in scope uses. */
     private boolean wanted(Entry entry) {
+        return probesOff(entry) == null;
+    }
+
+    /** Why an operator's choice leaves a library without probes (Go hooks off, or no process in scope uses it); null when it wants them. */
+    private String probesOff(Entry entry) {
+        if (!goHooks.wants(entry.key, entry.kind)) {
+            return "Go hooks are switched off for it";
+        }
         // no user at all is not a question of scope: the grace period decides (detachUnused)
-        return goHooks.wants(entry.key, entry.kind) && (entry.pids.isEmpty() || entry.pids.stream().anyMatch(scope::includes));
+        if (!entry.pids.isEmpty() && entry.pids.stream().noneMatch(scope::includes)) {
+            return "no process in scope uses it (tlsscope.scope)";
+        }
+        return null;
     }
 
     /** Attaches and detaches every library to match a changed scope. */
@@ -236,17 +247,6 @@ public final class LibraryRegistry {
         published.put(entry.key, new LibrarySnapshot(entry.id, entry.key, entry.kind, List.copyOf(entry.paths),
                 List.copyOf(entry.pids), attachment == null ? null : attachment.library(), entry.attachError,
                 goHooks.wants(entry.key, entry.kind), attachment == null && entry.attachError == null ? probesOff(entry) : null));
-    }
-
-    /** Why a library that did not fail has no probes, when an operator chose it: so that the API does not leave it a riddle. */
-    private String probesOff(Entry entry) {
-        if (!goHooks.wants(entry.key, entry.kind)) {
-            return "Go hooks are switched off for it";
-        }
-        if (!entry.pids.isEmpty() && entry.pids.stream().noneMatch(scope::includes)) {
-            return "no process in scope uses it (tlsscope.scope)";
-        }
-        return null;
     }
 
     /** Every known library as of the last change, by id; any thread. */
